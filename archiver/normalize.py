@@ -1,0 +1,93 @@
+"""Text normalization for matching and fingerprints (the archive always keeps the original text).
+
+Arabic copies of one story differ in ways a reader ignores: diacritics (tashkeel), tatweel,
+alef/hamza forms, ى/ي, ة/ه, Persian letters, Arabic-Indic digits, Arabic punctuation and
+invisible bidi marks. `fold` erases those differences (and case, and dash and space variants);
+`normalize_for_fingerprint` also drops punctuation so only words remain.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+
+# Harakat, tanween, shadda, sukun, superscript alef and Quranic annotation marks.
+_TASHKEEL = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u08d3-\u08ff]")
+_TATWEEL = "\u0640"
+# Bidi controls, zero-width joiners and marks, BOM, soft hyphen.
+_INVISIBLE = re.compile("[\u00ad\u061c\u200b-\u200f\u202a-\u202e\u2060-\u2069\ufeff]")
+_LETTERS = str.maketrans(
+    {
+        "أ": "ا",
+        "إ": "ا",
+        "آ": "ا",
+        "ٱ": "ا",
+        "ٲ": "ا",
+        "ٳ": "ا",
+        "ى": "ي",
+        "ی": "ي",  # Persian yeh
+        "ې": "ي",
+        "ة": "ه",
+        "ۀ": "ه",
+        "ک": "ك",  # Persian/Kurdish kaf
+        "ؤ": "و",
+        "ئ": "ي",
+        "٬": ",",
+        "٫": ".",
+        "٪": "%",
+        "،": ",",
+        "؛": ";",
+        "؟": "?",
+        "«": '"',
+        "»": '"',
+        "“": '"',
+        "”": '"',
+        "‘": "'",
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "‒": "-",
+        "―": "-",
+        "−": "-",
+        "ـ": "",
+    }
+)
+# Arabic-Indic (U+0660..) and extended/Persian (U+06F0..) digits to ASCII.
+_DIGITS = str.maketrans(
+    {chr(0x0660 + i): str(i) for i in range(10)} | {chr(0x06F0 + i): str(i) for i in range(10)}
+)
+_SPACE = re.compile(r"\s+")
+_NON_WORD = re.compile(r"[^\w]+")
+
+
+def fold(text: str) -> str:
+    """Fold text for matching: NFKC, case, Arabic letter forms, digits, dashes, spaces."""
+    text = unicodedata.normalize("NFKC", text)
+    text = _INVISIBLE.sub("", text)
+    text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
+    text = text.translate(_LETTERS).translate(_DIGITS).casefold()
+    return _SPACE.sub(" ", text).strip()
+
+
+def normalize_for_fingerprint(text: str) -> str:
+    """Fold text and keep only words and numbers, single-spaced."""
+    folded = fold(text)
+    # \w keeps Arabic letters and digits; combining marks were already removed by `fold`.
+    return _SPACE.sub(" ", _NON_WORD.sub(" ", folded)).strip()
+
+
+def content_sha256(text: str) -> str:
+    """SHA-256 of the fingerprint-normalized text: equal for copies that differ only in form."""
+    return hashlib.sha256(normalize_for_fingerprint(text).encode("utf-8")).hexdigest()
+
+
+def word_count(text: str) -> int:
+    """Words in `text` (runs of letters or digits, in any script)."""
+    return len(_NON_WORD.sub(" ", text).split())
+
+
+def tidy_text(text: str) -> str:
+    """Normalize line endings and trim trailing spaces, keeping paragraphs and RTL text intact."""
+    lines = [line.rstrip() for line in text.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
+    return re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
