@@ -25,7 +25,7 @@ from archiver.errors import ConfigError
 class ArchiveSettings:
     """Where the archive lives."""
 
-    path: str = "archive"
+    path: str = ""  # empty: $ARCHIVER_HOME, else the user data dir
 
 
 @dataclass(frozen=True)

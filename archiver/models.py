@@ -64,7 +64,7 @@ class Extracted:
     encoding: str | None = None
 
 
-@dataclass
+@dataclass(kw_only=True)
 class Article:
     """An archived article: the record users see in `ls`, `show` and `export`."""
 
@@ -72,18 +72,17 @@ class Article:
     url: str
     canonical_url: str
     outlet: str
-    text: str
-    fetched_at: str  # ISO 8601, UTC
-    sha256: str
     site_name: str | None = None
     title: str | None = None
     authors: list[str] = field(default_factory=list)
-    published: str | None = None
+    published: str | None = None  # ISO 8601 with the page's own offset; never invented
     modified: str | None = None
     date_source: str | None = None
     date_precision: str | None = None
     language: str | None = None
+    fetched_at: str  # ISO 8601, UTC
     word_count: int = 0
+    sha256: str  # of the fingerprint-normalized text
     source_credit: str | None = None
     cluster: str | None = None
     duplicate_of: str | None = None
@@ -94,6 +93,7 @@ class Article:
     http_status: int | None = None
     warc_file: str | None = None
     warc_record_id: str | None = None
+    text: str
 
     def to_dict(self, *, with_text: bool = True) -> dict[str, Any]:
         """The record as a JSON-ready dict, in field order."""

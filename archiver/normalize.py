@@ -59,6 +59,14 @@ _DIGITS = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
+# Letters, digits and punctuation that `fold` maps, found by one regex pass (faster than
+# str.translate over every character of long Arabic text).
+_FOLD_MAP = {chr(k): str(v) for k, v in (_LETTERS | _DIGITS).items()}
+_FOLD_CHARS = re.compile("[" + "".join(re.escape(c) for c in _FOLD_MAP) + "]")
+
+
+def _fold_char(match: re.Match[str]) -> str:
+    return _FOLD_MAP[match.group()]
 
 
 def fold(text: str) -> str:
@@ -66,15 +74,15 @@ def fold(text: str) -> str:
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
-    text = text.translate(_LETTERS).translate(_DIGITS).casefold()
-    return _SPACE.sub(" ", text).strip()
+    text = _FOLD_CHARS.sub(_fold_char, text).casefold()
+    return " ".join(text.split())
 
 
 def normalize_for_fingerprint(text: str) -> str:
     """Fold text and keep only words and numbers, single-spaced."""
     folded = fold(text)
     # \w keeps Arabic letters and digits; combining marks were already removed by `fold`.
-    return _SPACE.sub(" ", _NON_WORD.sub(" ", folded)).strip()
+    return " ".join(_NON_WORD.sub(" ", folded).split())
 
 
 def content_sha256(text: str) -> str:

@@ -1,0 +1,260 @@
+"""Polite HTTP fetching: per-host limits and delays, robots.txt, retries, capped bodies.
+
+Every request goes through one `Fetcher`, which keeps for each host (host:port) its own httpx
+client (one client with a large shared pool collapses under many connections, encode/httpx#3215),
+a semaphore of `per_host_concurrency` slots, the earliest time the next request may start
+(`delay` start to start, or the robots.txt Crawl-delay if larger) and the parsed robots.txt.
+A global semaphore caps requests in flight across hosts at `concurrency`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import email.utils
+import random
+import time
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from types import TracebackType
+from urllib.parse import urljoin, urlsplit
+
+import httpx
+from protego import Protego
+
+from archiver.config import FetchSettings
+from archiver.errors import FetchError
+from archiver.models import Page
+
+MAX_REDIRECTS = 10
+RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
+REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each attempt, with jitter
+BACKOFF_CAP = 30.0
+RETRY_AFTER_CAP = 120.0  # a server asking for longer gets this long, then the retry fails
+
+
+@dataclass
+class _Host:
+    """Per-host state for one run."""
+
+    client: httpx.AsyncClient
+    slots: asyncio.Semaphore
+    gate: asyncio.Lock = field(default_factory=asyncio.Lock)
+    next_start: float = 0.0
+    robots: Protego | None = None
+    robots_error: str | None = None  # set when robots.txt could not be read: disallow all
+    robots_loaded: bool = False
+    robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    crawl_delay: float = 0.0
+
+
+class Fetcher:
+    """Fetches URLs politely; use as `async with Fetcher(settings) as f: page = await f.fetch(u)`."""
+
+    def __init__(
+        self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None
+    ):
+        self.settings = settings
+        self._transport = transport  # a seam for narrow unit tests only
+        self._hosts: dict[str, _Host] = {}
+        self._global = asyncio.Semaphore(max(1, settings.concurrency))
+        self._agent_token = settings.user_agent.split("/")[0].split()[0] or "*"
+        self.requests_sent = 0
+
+    async def __aenter__(self) -> Fetcher:
+        return self
+
+    async def __aexit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        await self.close()
+
+    async def close(self) -> None:
+        """Close every host's client."""
+        for host in self._hosts.values():
+            await host.client.aclose()
+        self._hosts.clear()
+
+    # -- public API ------------------------------------------------------------------------
+
+    async def fetch(self, url: str, headers: dict[str, str] | None = None) -> Page:
+        """GET `url`, following redirects (each hop obeys robots and host limits).
+
+        Returns the final response whatever its status (after retries for 429/5xx); raises
+        `FetchError` for robots.txt refusals, network failures, redirect loops and oversized bodies.
+        """
+        current = url
+        for _hop in range(MAX_REDIRECTS + 1):
+            _check_scheme(current)
+            if self.settings.respect_robots and not await self.allowed(current):
+                raise FetchError(f"disallowed by robots.txt: {current}", permanent=True)
+            page = await self._with_retries(current, headers or {})
+            location = page.header("location")
+            if page.status in REDIRECT_STATUSES and location:
+                current = urljoin(current, location.strip())
+                continue
+            return Page(
+                url=url,
+                final_url=page.final_url,
+                status=page.status,
+                headers=page.headers,
+                body=page.body,
+                fetched_at=page.fetched_at,
+                request_headers=page.request_headers,
+                http_version=page.http_version,
+            )
+        raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}", permanent=True)
+
+    async def allowed(self, url: str) -> bool:
+        """Whether robots.txt lets us fetch `url` (loaded once per host and run)."""
+        host = self._host(url)
+        await self._load_robots(host, url)
+        if host.robots_error is not None:
+            return False
+        return host.robots is None or bool(host.robots.can_fetch(url, self._agent_token))
+
+    # -- internals ---------------------------------------------------------------------------
+
+    def _host(self, url: str) -> _Host:
+        key = urlsplit(url).netloc.lower()
+        host = self._hosts.get(key)
+        if host is None:
+            per_host = max(1, self.settings.per_host_concurrency)
+            client = httpx.AsyncClient(
+                headers={"User-Agent": self.settings.user_agent},
+                timeout=self.settings.timeout,
+                follow_redirects=False,
+                limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
+                transport=self._transport,
+            )
+            host = self._hosts[key] = _Host(client=client, slots=asyncio.Semaphore(per_host))
+        return host
+
+    async def _load_robots(self, host: _Host, url: str) -> None:
+        if host.robots_loaded:
+            return
+        async with host.robots_lock:
+            if host.robots_loaded:
+                return
+            parts = urlsplit(url)
+            robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
+            try:
+                page = await self._with_retries(robots_url, {})
+            except FetchError as exc:
+                # RFC 9309: an unreachable robots.txt means "assume complete disallow".
+                host.robots_error = f"robots.txt unreachable: {exc.message}"
+            else:
+                if 200 <= page.status < 300:
+                    host.robots = Protego.parse(page.body.decode("utf-8", errors="replace"))
+                    delay = host.robots.crawl_delay(self._agent_token)
+                    host.crawl_delay = float(delay) if delay else 0.0
+                elif page.status >= 500:
+                    host.robots_error = f"robots.txt unavailable (HTTP {page.status})"
+                # 4xx: no robots.txt, everything is allowed.
+            host.robots_loaded = True
+
+    async def _with_retries(self, url: str, headers: dict[str, str]) -> Page:
+        attempts = self.settings.retries + 1
+        for attempt in range(attempts):
+            last = attempt == attempts - 1
+            try:
+                page = await self._request(url, headers)
+            except (httpx.TransportError, httpx.TimeoutException) as exc:
+                if last:
+                    raise FetchError(
+                        f"{_describe(exc)} after {attempts} attempt(s): {url}"
+                    ) from None
+                await asyncio.sleep(_backoff(attempt))
+                continue
+            if page.status not in RETRY_STATUSES or last:
+                return page
+            wait = _retry_after(page.header("retry-after"))
+            if wait is not None:
+                host = self._host(url)
+                # Everyone waits: push the host's next start past the server's deadline.
+                host.next_start = max(
+                    host.next_start, time.monotonic() + min(wait, RETRY_AFTER_CAP)
+                )
+                if wait > RETRY_AFTER_CAP:
+                    return page
+            else:
+                await asyncio.sleep(_backoff(attempt))
+        raise AssertionError("unreachable")  # pragma: no cover
+
+    async def _request(self, url: str, headers: dict[str, str]) -> Page:
+        host = self._host(url)
+        async with host.slots:
+            await self._wait_turn(host)
+            async with self._global:
+                return await self._get(host.client, url, headers)
+
+    async def _wait_turn(self, host: _Host) -> None:
+        """Sleep until this host may see a new request start, then book the next start."""
+        async with host.gate:
+            gap = max(self.settings.delay, host.crawl_delay)
+            now = time.monotonic()
+            if host.next_start > now:
+                await asyncio.sleep(host.next_start - now)
+            host.next_start = max(now, host.next_start) + gap
+
+    async def _get(self, client: httpx.AsyncClient, url: str, headers: dict[str, str]) -> Page:
+        limit = self.settings.max_bytes
+        fetched_at = datetime.now(UTC)
+        self.requests_sent += 1
+        async with client.stream("GET", url, headers=headers) as response:
+            declared = response.headers.get("content-length", "")
+            encoded = response.headers.get("content-encoding", "identity").lower()
+            if declared.isdigit() and encoded in ("", "identity") and int(declared) > limit:
+                raise FetchError(f"body of {declared} bytes exceeds max_bytes ({limit})")
+            body = bytearray()
+            # aiter_bytes decompresses chunk by chunk, so a compression bomb stops at the cap.
+            async for chunk in response.aiter_bytes():
+                body += chunk
+                if len(body) > limit:
+                    raise FetchError(f"body exceeds max_bytes ({limit}) after decompression")
+            return Page(
+                url=url,
+                final_url=str(response.url),
+                status=response.status_code,
+                headers=tuple(response.headers.multi_items()),
+                body=bytes(body),
+                fetched_at=fetched_at,
+                request_headers=tuple(response.request.headers.multi_items()),
+                http_version=response.http_version,
+            )
+
+
+def _check_scheme(url: str) -> None:
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https") or not parts.netloc:
+        raise FetchError(f"not an http(s) URL: {url}", permanent=True)
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential backoff with full jitter (spreads retries of many clients apart)."""
+    ceiling = min(BACKOFF_CAP, BACKOFF_BASE * 2**attempt)
+    return random.uniform(ceiling / 2, ceiling)
+
+
+def _retry_after(value: str | None) -> float | None:
+    """Seconds to wait from a Retry-After header (delta-seconds or an HTTP date)."""
+    if not value:
+        return None
+    value = value.strip()
+    if value.isdigit():
+        return float(value)
+    try:
+        when = email.utils.parsedate_to_datetime(value)
+    except (TypeError, ValueError):
+        return None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return max(0.0, (when - datetime.now(UTC)).total_seconds())
+
+
+def _describe(exc: Exception) -> str:
+    if isinstance(exc, httpx.TimeoutException):
+        return "timed out"
+    if isinstance(exc, httpx.ConnectError):
+        return "connection failed"
+    return f"network error ({type(exc).__name__})"

@@ -1,0 +1,241 @@
+"""The one place that knows the stage order: fetch → decode → extract → dedup → WARC → store."""
+
+from __future__ import annotations
+
+import asyncio
+import queue
+import threading
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, replace
+from datetime import UTC
+from typing import BinaryIO, cast
+
+from archiver.config import Outlet, Settings
+from archiver.decode import decode_body
+from archiver.dedup import Deduper
+from archiver.errors import FetchError
+from archiver.extract import ExtractOptions, extract_html
+from archiver.fetch import Fetcher
+from archiver.models import Article, Extracted, Outcome, Page
+from archiver.normalize import content_sha256, word_count
+from archiver.store import FetchRow, Store
+from archiver.urls import article_id, canonicalize_url, url_host
+from archiver.warc import read_captures
+
+HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """Why a page cannot become an article (status skipped or failed), or None when it can."""
+
+    status: str
+    error: str
+
+
+def check_page(page: Page) -> Verdict | None:
+    """Reject responses that are not a successful, non-empty HTML document."""
+    if not 200 <= page.status < 300:
+        return Verdict("failed", f"HTTP {page.status}")
+    if page.content_type not in HTML_TYPES:
+        return Verdict("skipped", f"not HTML ({page.content_type})")
+    if not page.body.strip():
+        return Verdict("skipped", "empty body")
+    return None
+
+
+def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Article:
+    """Turn an extraction result into an article record (dedup fields still unset)."""
+    canonical = _choose_canonical(page.final_url, extracted.canonical_url)
+    fetched_at = page.fetched_at.astimezone(UTC).replace(microsecond=0).isoformat()
+    return Article(
+        id=article_id(canonical),
+        url=page.final_url,
+        canonical_url=canonical,
+        outlet=outlet.name if outlet else url_host(page.final_url).removeprefix("www."),
+        site_name=extracted.site_name,
+        title=extracted.title,
+        authors=list(extracted.authors),
+        published=extracted.published,
+        modified=extracted.modified,
+        date_source=extracted.date_source,
+        date_precision=extracted.date_precision,
+        language=extracted.language,
+        fetched_at=fetched_at.replace("+00:00", "Z"),
+        text=extracted.text,
+        word_count=word_count(extracted.text),
+        sha256=content_sha256(extracted.text),
+        source_credit=extracted.source_credit,
+        removed=[r.to_dict() for r in extracted.removed],
+        encoding=extracted.encoding,
+        http_status=page.status,
+    )
+
+
+def _choose_canonical(final_url: str, declared: str | None) -> str:
+    """The page's own rel=canonical when it stays on the same site, else the final URL.
+
+    A mirror's canonical link may point at the original outlet; trusting it would file the
+    copy under the original's id, so only same-host canonicals are followed.
+    """
+    if declared and url_host(declared).removeprefix("www.") == url_host(final_url).removeprefix(
+        "www."
+    ):
+        return canonicalize_url(declared)
+    return canonicalize_url(final_url)
+
+
+class Pipeline:
+    """Runs pages through extraction, dedup and storage against one open (writable) store."""
+
+    def __init__(self, settings: Settings, store: Store) -> None:
+        self.settings = settings
+        self.store = store
+        self.deduper = Deduper(store, settings)
+
+    def extract_options(self, outlet: Outlet | None, encoding: str | None) -> ExtractOptions:
+        """What extraction should know about this outlet."""
+        return ExtractOptions(outlet=outlet, encoding=encoding)
+
+    def process_page(
+        self, page: Page, *, outlet: Outlet | None = None, options: ExtractOptions | None = None
+    ) -> Outcome:
+        """Extract, dedup and store one fetched page; every outcome is logged in the index."""
+        verdict = check_page(page)
+        if verdict is not None:
+            return self._reject(page, verdict)
+        outlet = outlet or self.settings.outlet_for_url(page.final_url)
+        html, codec = decode_body(page.body, page.header("content-type"))
+        if options is None:
+            options = self.extract_options(outlet, codec)
+        extracted = extract_html(html, page.final_url, options)
+        if extracted is None:
+            return self._reject(page, Verdict("skipped", "no article text found"))
+        return self.store_article(page, build_article(page, extracted, outlet))
+
+    def store_article(self, page: Page, article: Article) -> Outcome:
+        """Dedup and store an extracted article (or report it unchanged)."""
+        existing = self.store.get(article.id)
+        if existing is not None and existing.sha256 == article.sha256:
+            self.store.log_fetch(self._fetch_row(page, "unchanged", article_id=existing.id))
+            return Outcome(page.url, "unchanged", existing)
+        decision = self.deduper.decide(article)
+        article.cluster, article.duplicate_of = decision.cluster, decision.duplicate_of
+        article.similarity, article.dedup_method = decision.similarity, decision.method
+        location = self.store.write_warc(page)
+        article.warc_file, article.warc_record_id = location.filename, location.record_id
+        status = "duplicate" if decision.duplicate_of else "stored"
+        row = self._fetch_row(page, status, article_id=article.id)
+        self.store.add_article(
+            article, fetch=replace(row, warc=location), replace=existing is not None
+        )
+        self.deduper.index(article)
+        return Outcome(page.url, status, article)
+
+    def _reject(self, page: Page, verdict: Verdict) -> Outcome:
+        self.store.log_fetch(self._fetch_row(page, verdict.status, error=verdict.error))
+        return Outcome(page.url, verdict.status, None, verdict.error)
+
+    def record_failure(self, url: str, error: str) -> Outcome:
+        """Log a URL that could not be fetched at all."""
+        from archiver.store import utc_now
+
+        self.store.log_fetch(FetchRow(url=url, outcome="failed", fetched_at=utc_now(), error=error))
+        return Outcome(url, "failed", None, error)
+
+    @staticmethod
+    def _fetch_row(
+        page: Page, outcome: str, *, article_id: str | None = None, error: str | None = None
+    ) -> FetchRow:
+        fetched_at = page.fetched_at.astimezone(UTC).replace(microsecond=0).isoformat()
+        return FetchRow(
+            url=page.url,
+            outcome=outcome,
+            fetched_at=fetched_at.replace("+00:00", "Z"),
+            final_url=page.final_url,
+            http_status=page.status,
+            error=error,
+            article_id=article_id,
+        )
+
+    # -- whole jobs --------------------------------------------------------------------------
+
+    def fetch_urls(self, urls: Iterable[str]) -> Iterator[Outcome]:
+        """Fetch URLs concurrently (politely) and process each as it arrives, in this thread."""
+        for url, result in _fetch_in_background(urls, self.settings):
+            if isinstance(result, FetchError):
+                yield self.record_failure(url, result.message)
+            else:
+                yield self.process_page(result)
+
+    def import_warc(self, stream: BinaryIO) -> Iterator[Outcome]:
+        """Run every HTML response of a WARC capture through the pipeline, offline."""
+        for capture in read_captures(stream):
+            yield self.process_page(capture.page)
+
+
+_DONE = object()
+
+
+def _fetch_in_background(
+    urls: Iterable[str], settings: Settings
+) -> Iterator[tuple[str, Page | FetchError]]:
+    """Yield (url, page or error) as fetches complete; fetching runs on an event loop thread.
+
+    Extraction and storage stay in the caller's thread (SQLite connections are per thread);
+    the bounded queue keeps the fetcher from running far ahead of them.
+    """
+    results: queue.Queue[object] = queue.Queue(maxsize=max(4, settings.fetch.concurrency))
+    stop = threading.Event()
+
+    def put(item: object) -> None:
+        while not stop.is_set():
+            try:
+                results.put(item, timeout=0.2)
+                return
+            except queue.Full:
+                continue
+
+    async def run() -> None:
+        async with Fetcher(settings.fetch) as fetcher:
+            slots = asyncio.Semaphore(max(1, settings.fetch.concurrency) * 2)
+            loop = asyncio.get_running_loop()
+
+            async def one(url: str) -> None:
+                try:
+                    result: Page | FetchError = await fetcher.fetch(url)
+                except FetchError as exc:
+                    result = exc
+                finally:
+                    slots.release()
+                await loop.run_in_executor(None, put, (url, result))
+
+            tasks = []
+            for url in urls:
+                if stop.is_set():
+                    break
+                await slots.acquire()
+                tasks.append(asyncio.create_task(one(url)))
+            await asyncio.gather(*tasks)
+
+    def runner() -> None:
+        try:
+            asyncio.run(run())
+        except BaseException as exc:  # noqa: BLE001 - handed to the consumer thread
+            put(exc)
+        finally:
+            put(_DONE)
+
+    thread = threading.Thread(target=runner, name="archiver-fetch", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = results.get()
+            if item is _DONE:
+                break
+            if isinstance(item, BaseException):
+                raise item
+            yield cast(tuple[str, Page | FetchError], item)
+    finally:
+        stop.set()
+        thread.join(timeout=5)

@@ -1,0 +1,499 @@
+"""The archive on disk: a SQLite index (WAL), readable text + JSON files, and WARC provenance.
+
+Layout of an archive directory:
+
+    index.sqlite                      articles, fetches, committed WARC sizes (+ other modules')
+    articles/<outlet>/<YYYY>/<MM>/<id>.txt   clean text
+    articles/<outlet>/<YYYY>/<MM>/<id>.json  the record without its text
+    warc/archiver-<time>-<pid>.warc.gz       raw HTTP exchanges
+    lock                                     the writers' lock (see lock.py)
+
+Crash safety: a WARC exchange is fsynced first, then the files are written (temp + rename),
+then one SQLite transaction records the article, the fetch and the WARC's committed size. A
+kill at any point leaves at most the article in flight missing; orphan bytes at the end of a
+WARC are cut off the next time a writer opens the archive.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from types import TracebackType
+from typing import Any
+
+from archiver.errors import StoreError
+from archiver.lock import ArchiveLock
+from archiver.models import Article, Page
+from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
+
+SCHEMA_VERSION = 1
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS articles (
+    id TEXT PRIMARY KEY,
+    url_key TEXT NOT NULL UNIQUE,
+    url TEXT NOT NULL,
+    canonical_url TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    title TEXT,
+    published TEXT,
+    language TEXT,
+    fetched_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    word_count INTEGER NOT NULL,
+    cluster TEXT,
+    duplicate_of TEXT,
+    similarity REAL,
+    dedup_method TEXT,
+    path TEXT NOT NULL,
+    record TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS articles_sha256 ON articles (sha256);
+CREATE INDEX IF NOT EXISTS articles_outlet ON articles (outlet, published);
+CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
+CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster);
+CREATE TABLE IF NOT EXISTS versions (
+    article_id TEXT NOT NULL,
+    fetched_at TEXT NOT NULL,
+    sha256 TEXT NOT NULL,
+    path TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS fetches (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    url TEXT NOT NULL,
+    final_url TEXT,
+    http_status INTEGER,
+    outcome TEXT NOT NULL,
+    error TEXT,
+    fetched_at TEXT NOT NULL,
+    article_id TEXT,
+    warc_file TEXT,
+    warc_offset INTEGER,
+    warc_length INTEGER,
+    warc_record_id TEXT
+);
+CREATE INDEX IF NOT EXISTS fetches_url ON fetches (url);
+CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER NOT NULL);
+"""
+
+
+def _schemas() -> list[str]:
+    """Every module's tables: the store's own first, then each module that persists state."""
+    return [SCHEMA]
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Filters for listing articles (all optional; dates compare as ISO strings)."""
+
+    outlets: tuple[str, ...] = ()
+    since: str | None = None
+    until: str | None = None
+    languages: tuple[str, ...] = ()
+    originals_only: bool = False
+    duplicates_only: bool = False
+
+
+class Store:
+    """An opened archive. Open with `Store.open(path, write=...)` and use as a context manager."""
+
+    def __init__(self, root: Path, conn: sqlite3.Connection, lock: ArchiveLock | None) -> None:
+        self.root = root
+        self.conn = conn
+        self._lock = lock
+        self._warc: WarcAppender | None = None
+
+    # -- opening and closing -------------------------------------------------------------
+
+    @classmethod
+    def open(cls, root: Path, *, write: bool = False) -> Store:
+        """Open (and for writers create and lock) the archive at `root`."""
+        index = root / "index.sqlite"
+        if not write and not index.exists():
+            raise StoreError(f"no archive at {root}", "run `archiver fetch` or `import` first")
+        lock: ArchiveLock | None = None
+        try:
+            if write:
+                root.mkdir(parents=True, exist_ok=True)
+                lock = ArchiveLock(root)
+                lock.acquire()
+            conn = sqlite3.connect(index, timeout=30.0, isolation_level=None)
+        except OSError as exc:
+            if lock:
+                lock.release()
+            raise StoreError(f"cannot open archive {root}: {exc.strerror or exc}") from None
+        except sqlite3.Error as exc:
+            if lock:
+                lock.release()
+            raise StoreError(f"cannot open archive {root}: {exc}") from None
+        conn.row_factory = sqlite3.Row
+        store = cls(root, conn, lock)
+        try:
+            store._prepare(write)
+        except sqlite3.DatabaseError as exc:
+            store.close()
+            raise StoreError(f"archive index {index} is unreadable: {exc}") from None
+        return store
+
+    def _prepare(self, write: bool) -> None:
+        self.conn.execute("PRAGMA busy_timeout = 30000")
+        if not write:
+            return
+        self.conn.execute("PRAGMA journal_mode = WAL")
+        self.conn.execute("PRAGMA synchronous = NORMAL")
+        for schema in _schemas():
+            self.conn.executescript(schema)
+        self.conn.execute(
+            "INSERT OR IGNORE INTO meta (key, value) VALUES ('schema_version', ?)",
+            (str(SCHEMA_VERSION),),
+        )
+        self._repair_warcs()
+
+    def _repair_warcs(self) -> None:
+        """Cut bytes written after the last commit (a run killed mid-record) off each WARC."""
+        for row in self.conn.execute("SELECT name, committed FROM warc_files"):
+            truncate_uncommitted(self.root / "warc" / row["name"], row["committed"])
+
+    def close(self) -> None:
+        """Close the WARC file, the database and release the lock."""
+        if self._warc is not None:
+            self._warc.close()
+            self._warc = None
+        self.conn.close()
+        if self._lock is not None:
+            self._lock.release()
+            self._lock = None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        self.close()
+
+    # -- reading ---------------------------------------------------------------------------
+
+    def get(self, article_id: str) -> Article | None:
+        """The article with this id, text included, or None."""
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        return self._article(row) if row else None
+
+    def get_by_url_key(self, key: str) -> Article | None:
+        """The article stored under this URL key (see urls.url_key), or None."""
+        row = self.conn.execute("SELECT * FROM articles WHERE url_key = ?", (key,)).fetchone()
+        return self._article(row) if row else None
+
+    def first_with_sha256(self, sha256: str, *, exclude_id: str | None = None) -> Article | None:
+        """The earliest-fetched article whose normalized text has this hash, or None."""
+        row = self.conn.execute(
+            "SELECT * FROM articles WHERE sha256 = ? AND id IS NOT ? ORDER BY fetched_at, id LIMIT 1",
+            (sha256, exclude_id),
+        ).fetchone()
+        return self._article(row) if row else None
+
+    def iter_articles(
+        self, flt: ArticleFilter | None = None, *, with_text: bool = True
+    ) -> Iterator[Article]:
+        """Articles matching `flt`, ordered by publication (then fetch) date."""
+        flt = flt or ArticleFilter()
+        where, params = _where(flt)
+        sql = f"SELECT * FROM articles {where} ORDER BY COALESCE(published, fetched_at), id"
+        for row in self.conn.execute(sql, params):
+            yield self._article(row, with_text=with_text)
+
+    def count(self) -> int:
+        """How many articles the archive holds."""
+        return int(self.conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0])
+
+    def _article(self, row: sqlite3.Row, *, with_text: bool = True) -> Article:
+        data: dict[str, Any] = json.loads(row["record"])
+        # Dedup fields change after storing; the row is authoritative.
+        for name in ("cluster", "duplicate_of", "similarity", "dedup_method"):
+            data[name] = row[name]
+        data["text"] = self._read_text(row["path"]) if with_text else ""
+        return Article.from_dict(data)
+
+    def _read_text(self, relpath: str) -> str:
+        try:
+            return (self.root / relpath).with_suffix(".txt").read_text(encoding="utf-8")
+        except OSError as exc:
+            raise StoreError(f"article text {relpath}.txt is missing: {exc.strerror}") from None
+
+    # -- writing ---------------------------------------------------------------------------
+
+    def write_warc(self, page: Page) -> WarcLocation:
+        """Append `page` to this run's WARC file (fsynced); commit happens with the article."""
+        if self._warc is None:
+            self._warc = WarcAppender(self.root / "warc")
+        return self._warc.append(page)
+
+    def add_article(
+        self, article: Article, *, fetch: FetchRow | None = None, replace: bool = False
+    ) -> None:
+        """Write the article's files atomically, then index it (and its fetch) in one transaction.
+
+        With `replace`, an existing record for the same id is updated and its previous text is
+        kept as a version.
+        """
+        relpath = _article_path(article)
+        previous = self.get(article.id) if replace else None
+        if previous is not None and previous.sha256 != article.sha256:
+            self._keep_version(previous)
+        _atomic_write(self.root / f"{relpath}.txt", article.text)
+        _atomic_write(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        with self.transaction():
+            if previous is not None:
+                self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
+            self._insert(article, relpath)
+            if fetch is not None:
+                self._log_fetch(fetch)
+
+    def _keep_version(self, previous: Article) -> None:
+        stamp = previous.fetched_at.replace(":", "").replace("-", "")[:15]
+        relpath = f"{_article_path(previous)}.{stamp}"
+        _atomic_write(self.root / f"{relpath}.txt", previous.text)
+        _atomic_write(self.root / f"{relpath}.json", _json(previous.to_dict(with_text=False)))
+        self.conn.execute(
+            "INSERT INTO versions (article_id, fetched_at, sha256, path) VALUES (?, ?, ?, ?)",
+            (previous.id, previous.fetched_at, previous.sha256, relpath),
+        )
+
+    def _insert(self, article: Article, relpath: str) -> None:
+        from archiver.urls import url_key
+
+        self.conn.execute(
+            """INSERT INTO articles (id, url_key, url, canonical_url, outlet, title, published,
+               language, fetched_at, sha256, word_count, cluster, duplicate_of, similarity,
+               dedup_method, path, record)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                article.id,
+                url_key(article.canonical_url),
+                article.url,
+                article.canonical_url,
+                article.outlet,
+                article.title,
+                article.published,
+                article.language,
+                article.fetched_at,
+                article.sha256,
+                article.word_count,
+                article.cluster,
+                article.duplicate_of,
+                article.similarity,
+                article.dedup_method,
+                relpath,
+                _json(article.to_dict(with_text=False)),
+            ),
+        )
+
+    def log_fetch(self, fetch: FetchRow) -> None:
+        """Record a fetch that stored no article (failed, skipped, unchanged)."""
+        with self.transaction():
+            self._log_fetch(fetch)
+
+    def _log_fetch(self, fetch: FetchRow) -> None:
+        loc = fetch.warc
+        self.conn.execute(
+            """INSERT INTO fetches (url, final_url, http_status, outcome, error, fetched_at,
+               article_id, warc_file, warc_offset, warc_length, warc_record_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                fetch.url,
+                fetch.final_url,
+                fetch.http_status,
+                fetch.outcome,
+                fetch.error,
+                fetch.fetched_at,
+                fetch.article_id,
+                loc.filename if loc else None,
+                loc.offset if loc else None,
+                loc.length if loc else None,
+                loc.record_id if loc else None,
+            ),
+        )
+        if loc is not None and self._warc is not None:
+            self.conn.execute(
+                "INSERT INTO warc_files (name, committed) VALUES (?, ?) "
+                "ON CONFLICT(name) DO UPDATE SET committed = excluded.committed",
+                (self._warc.filename, self._warc.tell()),
+            )
+
+    def update_dedup(
+        self,
+        article_id: str,
+        *,
+        cluster: str | None,
+        duplicate_of: str | None,
+        similarity: float | None,
+        method: str | None,
+    ) -> None:
+        """Change an article's dedup fields in the index and rewrite its JSON sidecar."""
+        article = self.get(article_id)
+        if article is None:
+            raise StoreError(f"no article {article_id}")
+        article.cluster, article.duplicate_of = cluster, duplicate_of
+        article.similarity, article.dedup_method = similarity, method
+        relpath = self.conn.execute(
+            "SELECT path FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()["path"]
+        _atomic_write(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        self.conn.execute(
+            """UPDATE articles SET cluster = ?, duplicate_of = ?, similarity = ?, dedup_method = ?,
+               record = ? WHERE id = ?""",
+            (
+                cluster,
+                duplicate_of,
+                similarity,
+                method,
+                _json(article.to_dict(with_text=False)),
+                article_id,
+            ),
+        )
+
+    def transaction(self) -> _Transaction:
+        """A context manager for one IMMEDIATE transaction (nested uses join the outer one)."""
+        return _Transaction(self.conn)
+
+    # -- statistics ------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, Any]:
+        """Counts per outlet, language and fetch outcome, and the archive's size on disk."""
+
+        def grouped(sql: str) -> dict[str, int]:
+            return {str(k): int(v) for k, v in self.conn.execute(sql)}
+
+        return {
+            "archive": str(self.root),
+            "articles": self.count(),
+            "originals": int(
+                self.conn.execute(
+                    "SELECT COUNT(*) FROM articles WHERE duplicate_of IS NULL"
+                ).fetchone()[0]
+            ),
+            "duplicates": int(
+                self.conn.execute(
+                    "SELECT COUNT(*) FROM articles WHERE duplicate_of IS NOT NULL"
+                ).fetchone()[0]
+            ),
+            "outlets": grouped("SELECT outlet, COUNT(*) FROM articles GROUP BY outlet ORDER BY 1"),
+            "languages": grouped(
+                "SELECT COALESCE(language, 'unknown'), COUNT(*) FROM articles GROUP BY 1 ORDER BY 1"
+            ),
+            "fetch_status": grouped("SELECT outcome, COUNT(*) FROM fetches GROUP BY 1 ORDER BY 1"),
+            "size_bytes": _tree_size(self.root),
+        }
+
+
+@dataclass(frozen=True)
+class FetchRow:
+    """One line of the fetch log."""
+
+    url: str
+    outcome: str
+    fetched_at: str
+    final_url: str | None = None
+    http_status: int | None = None
+    error: str | None = None
+    article_id: str | None = None
+    warc: WarcLocation | None = None
+
+
+class _Transaction:
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.outer = False
+
+    def __enter__(self) -> sqlite3.Connection:
+        self.outer = not self.conn.in_transaction
+        if self.outer:
+            self.conn.execute("BEGIN IMMEDIATE")
+        return self.conn
+
+    def __exit__(
+        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
+    ) -> None:
+        if not self.outer:
+            return
+        if kind is None:
+            self.conn.execute("COMMIT")
+        else:
+            self.conn.execute("ROLLBACK")
+
+
+def _where(flt: ArticleFilter) -> tuple[str, list[Any]]:
+    clauses: list[str] = []
+    params: list[Any] = []
+    if flt.outlets:
+        clauses.append(f"outlet IN ({','.join('?' * len(flt.outlets))})")
+        params.extend(flt.outlets)
+    if flt.languages:
+        clauses.append(f"language IN ({','.join('?' * len(flt.languages))})")
+        params.extend(flt.languages)
+    if flt.since:
+        clauses.append("COALESCE(published, fetched_at) >= ?")
+        params.append(flt.since)
+    if flt.until:
+        # An until-date includes that whole day: compare against the next character after it.
+        clauses.append("COALESCE(published, fetched_at) < ?")
+        params.append(flt.until + ("\uffff" if len(flt.until) == 10 else ""))
+    if flt.originals_only:
+        clauses.append("duplicate_of IS NULL")
+    if flt.duplicates_only:
+        clauses.append("duplicate_of IS NOT NULL")
+    return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def _article_path(article: Article) -> str:
+    """articles/<outlet>/<YYYY>/<MM>/<id>, dated by publication or else by fetch."""
+    date = article.published or article.fetched_at
+    year, month = (date[:4], date[5:7]) if len(date) >= 7 else (date[:4] or "undated", "00")
+    if not year.isdigit():
+        year, month = "undated", "00"
+    if not month.isdigit():
+        month = "00"
+    outlet = "".join(c if c.isalnum() or c in "-_." else "_" for c in article.outlet) or "unknown"
+    return f"articles/{outlet}/{year}/{month}/{article.id}"
+
+
+def _atomic_write(path: Path, text: str) -> None:
+    """Write via a temp file in the same directory, fsync, then rename over the target."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+            handle.flush()
+            os.fsync(handle.fileno())
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _json(data: dict[str, Any]) -> str:
+    return json.dumps(data, ensure_ascii=False, indent=2) + "\n"
+
+
+def _tree_size(root: Path) -> int:
+    total = 0
+    for dirpath, _dirs, files in os.walk(root):
+        for name in files:
+            try:
+                total += (Path(dirpath) / name).stat().st_size
+            except OSError:
+                pass
+    return total
+
+
+def utc_now() -> str:
+    """The current time as an ISO 8601 UTC string with seconds."""
+    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")

@@ -1,0 +1,200 @@
+"""WARC provenance: write each fetched exchange as request + response records, read captures back.
+
+Each writing run appends to its own `warc/<timestamp>-<pid>.warc.gz` (one gzip member per record,
+so any committed offset is a valid place to stop). The index records how many bytes of each file
+are committed; on open the store cuts off anything after that (a record half-written by a killed
+run), so every WARC in the archive always reads back cleanly with warcio.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, BinaryIO
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from archiver import __version__
+from archiver.models import Page
+
+_REASONS = {
+    200: "OK",
+    301: "Moved Permanently",
+    302: "Found",
+    304: "Not Modified",
+    404: "Not Found",
+}
+
+
+@dataclass(frozen=True)
+class WarcLocation:
+    """Where a response record lives: file name (relative to the warc dir), offset, length, id."""
+
+    filename: str
+    offset: int
+    length: int
+    record_id: str
+
+
+class WarcAppender:
+    """Appends records to one WARC file and fsyncs after each exchange."""
+
+    def __init__(self, directory: Path) -> None:
+        directory.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        self.filename = f"archiver-{stamp}-{os.getpid()}.warc.gz"
+        self.path = directory / self.filename
+        self._file: BinaryIO = open(self.path, "ab")  # noqa: SIM115 - closed in close()
+        self._writer = WARCWriter(self._file, gzip=True)
+        if self._file.tell() == 0:
+            self._write_warcinfo()
+
+    def _write_warcinfo(self) -> None:
+        info = {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
+        record = self._writer.create_warcinfo_record(self.filename, info)
+        self._writer.write_record(record)
+        self._sync()
+
+    def append(self, page: Page) -> WarcLocation:
+        """Write the request (when known) and response of `page`; return the response's place."""
+        date = _warc_date(page.fetched_at)
+        response = self._writer.create_warc_record(
+            page.final_url,
+            "response",
+            payload=io.BytesIO(page.body),
+            http_headers=_response_headers(page),
+            warc_headers_dict=_warc_headers(page, date),
+        )
+        offset = self._file.tell()
+        self._writer.write_record(response)
+        length = self._file.tell() - offset
+        if page.request_headers:
+            request = self._writer.create_warc_record(
+                page.final_url,
+                "request",
+                payload=io.BytesIO(b""),
+                http_headers=_request_headers(page),
+                warc_headers_dict={
+                    "WARC-Date": date,
+                    "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
+                },
+            )
+            self._writer.write_record(request)
+        self._sync()
+        record_id = response.rec_headers.get_header("WARC-Record-ID")
+        return WarcLocation(self.filename, offset, length, record_id)
+
+    def tell(self) -> int:
+        """Bytes written so far (all synced)."""
+        return self._file.tell()
+
+    def _sync(self) -> None:
+        self._file.flush()
+        os.fsync(self._file.fileno())
+
+    def close(self) -> None:
+        """Close the file."""
+        self._file.close()
+
+
+def _warc_date(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _warc_headers(page: Page, date: str) -> dict[str, str]:
+    headers = {"WARC-Date": date}
+    if page.warc_record_id:  # an imported capture keeps its original identity
+        headers["WARC-Record-ID"] = page.warc_record_id
+    return headers
+
+
+def _response_headers(page: Page) -> StatusAndHeaders:
+    reason = _REASONS.get(page.status, "")
+    # The body is stored decoded, so encoding and length headers must describe the stored bytes.
+    skip = {"content-encoding", "transfer-encoding", "content-length"}
+    headers = [(k, v) for k, v in page.headers if k.lower() not in skip]
+    headers.append(("Content-Length", str(len(page.body))))
+    return StatusAndHeaders(f"{page.status} {reason}".strip(), headers, protocol=page.http_version)
+
+
+def _request_headers(page: Page) -> StatusAndHeaders:
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(page.final_url)
+    target = parts.path or "/"
+    if parts.query:
+        target += "?" + parts.query
+    return StatusAndHeaders(
+        f"GET {target} {page.http_version}", list(page.request_headers), is_http_request=True
+    )
+
+
+def truncate_uncommitted(path: Path, committed: int) -> bool:
+    """Cut a WARC file back to its committed size; True when something was cut."""
+    if not path.exists() or path.stat().st_size <= committed:
+        return False
+    with open(path, "r+b") as handle:
+        handle.truncate(committed)
+        handle.flush()
+        os.fsync(handle.fileno())
+    return True
+
+
+@dataclass(frozen=True)
+class Capture:
+    """One HTML response read from a WARC file, ready for the pipeline."""
+
+    page: Page
+    record_id: str
+
+
+def read_captures(stream: BinaryIO) -> Iterator[Capture]:
+    """Every response (or resource) record in a WARC stream, as Pages with capture dates."""
+    for record in ArchiveIterator(stream, arc2warc=True):
+        if record.rec_type not in ("response", "resource"):
+            continue
+        uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
+        fetched = _parse_warc_date(record.rec_headers.get_header("WARC-Date"))
+        body = record.content_stream().read()
+        status, headers, version = _http_parts(record)
+        page = Page(
+            url=uri,
+            final_url=uri,
+            status=status,
+            headers=headers,
+            body=body,
+            fetched_at=fetched,
+            http_version=version,
+            warc_record_id=record_id or None,
+        )
+        yield Capture(page, record_id)
+
+
+def _http_parts(record: Any) -> tuple[int, tuple[tuple[str, str], ...], str]:
+    if record.rec_type == "resource" or record.http_headers is None:
+        ctype = record.rec_headers.get_header("Content-Type") or "application/octet-stream"
+        return 200, (("Content-Type", ctype),), "HTTP/1.1"
+    http = record.http_headers
+    try:
+        status = int(http.get_statuscode() or 0)
+    except ValueError:
+        status = 0
+    return status, tuple(http.headers), http.protocol or "HTTP/1.1"
+
+
+def _parse_warc_date(value: str | None) -> datetime:
+    if not value:
+        return datetime.now(UTC)
+    text = value.strip().replace("Z", "+00:00")
+    try:
+        moment = datetime.fromisoformat(text)
+    except ValueError:
+        return datetime.now(UTC)
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)

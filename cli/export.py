@@ -1,0 +1,60 @@
+"""`archiver export`: every stored article with its text."""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+from pathlib import Path
+from typing import TextIO
+
+import click
+
+from archiver.models import ARTICLE_FIELDS
+from archiver.store import Store
+from cli import App
+from cli.exit import EPILOG
+from cli.output import write_jsonl, write_table
+
+
+@click.command("export", epilog=EPILOG)
+@click.option(
+    "--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    help="Write to this file (atomically) instead of stdout.",
+)
+@click.pass_obj
+def command(app: App, fmt: str, output: Path | None) -> None:
+    """Export every stored article, duplicates included, with its text.
+
+    \b
+    Example:
+        archiver export --format csv -o corpus.csv
+    """
+    with app.open_store(write=False) as store:
+        if output is None:
+            _write(store, fmt, sys.stdout)
+            return
+        output.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+                _write(store, fmt, handle)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.replace(tmp, output)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+
+
+def _write(store: Store, fmt: str, out: TextIO) -> None:
+    rows = (a.to_dict() for a in store.iter_articles())
+    if fmt == "jsonl":
+        write_jsonl(rows, out)
+    else:
+        write_table(rows, ARTICLE_FIELDS, "csv", out)

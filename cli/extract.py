@@ -1,0 +1,74 @@
+"""`archiver extract`: saved HTML to JSON records, offline, nothing stored."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+
+from archiver.decode import decode_body
+from archiver.extract import ExtractOptions, extract_html
+from archiver.models import Page
+from archiver.pipeline import build_article
+from cli import App
+from cli.exit import EPILOG, ExitCode
+from cli.output import echo_err, to_json
+
+
+@click.command("extract", epilog=EPILOG)
+@click.argument("files", nargs=-1)
+@click.option("--url", help="The URL the page was saved from (for canonical URL, outlet, id).")
+@click.pass_obj
+def command(app: App, files: tuple[str, ...], url: str | None) -> None:
+    """Extract each saved HTML FILE ('-' or none: stdin) to one JSON record on stdout.
+
+    Works with no network; nothing is stored.
+
+    \b
+    Example:
+        archiver extract page.html --url https://www.enabbaladi.net/archives/123 | jq .title
+    """
+    if not files:
+        if sys.stdin.isatty():
+            raise click.UsageError("no files given (pass paths, or '-' to read stdin)")
+        files = ("-",)
+    failed = 0
+    for name in files:
+        try:
+            body = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+        except OSError as exc:
+            echo_err(f"Error: {name}: {exc.strerror}")
+            sys.stdout.write(
+                to_json({"input": name, "status": "failed", "error": exc.strerror}) + "\n"
+            )
+            failed += 1
+            continue
+        record = _extract(app, body, url or _file_url(name))
+        record["input"] = name
+        sys.stdout.write(to_json(record) + "\n")
+        sys.stdout.flush()
+    click.get_current_context().exit(int(ExitCode.PARTIAL if failed else ExitCode.OK))
+
+
+def _extract(app: App, body: bytes, url: str) -> dict[str, object]:
+    html, codec = decode_body(body, None)
+    outlet = app.settings.outlet_for_url(url)
+    extracted = extract_html(html, url, ExtractOptions(outlet=outlet, encoding=codec))
+    if extracted is None:
+        return {"url": url, "status": "skipped", "error": "no article text found"}
+    page = Page(
+        url=url, final_url=url, status=200, headers=(), body=body, fetched_at=datetime.now(UTC)
+    )
+    data = build_article(page, extracted, outlet).to_dict()
+    for name in ("fetched_at", "http_status", "warc_file", "warc_record_id"):
+        data.pop(name, None)
+    data["cluster"] = data["id"]
+    data["status"] = "extracted"
+    data["error"] = None
+    return data
+
+
+def _file_url(name: str) -> str:
+    return "stdin:" if name == "-" else Path(name).resolve().as_uri()

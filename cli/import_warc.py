@@ -1,0 +1,43 @@
+"""`archiver import`: ingest existing WARC captures, offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from archiver.pipeline import Pipeline
+from cli import App
+from cli.exit import EPILOG, exit_code_for_statuses
+from cli.output import Tally, echo_err
+
+
+@click.command("import", epilog=EPILOG)
+@click.argument(
+    "warcs", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path)
+)
+@click.pass_obj
+def command(app: App, warcs: tuple[Path, ...]) -> None:
+    """Run every HTML response in WARC files (wget, Browsertrix, Wayback, ours) through the
+    pipeline, with the capture's date as `fetched_at` and its WARC record id kept.
+
+    \b
+    Example:
+        archiver import crawl.warc.gz && archiver ls --fields id,title
+    """
+    tally = Tally()
+    with app.open_store(write=True) as store:
+        pipeline = Pipeline(app.settings, store)
+        for path in warcs:
+            try:
+                with open(path, "rb") as stream:
+                    for _ in tally.stream(pipeline.import_warc(stream)):
+                        pass
+            except Exception as exc:  # noqa: BLE001 - a broken WARC fails itself, not the batch
+                if type(exc).__module__.startswith("archiver"):
+                    raise
+                tally.counts["failed"] += 1
+                echo_err(f"Error: {path}: not a readable WARC file ({exc})")
+    if not app.quiet:
+        echo_err(tally.summary("import"))
+    click.get_current_context().exit(int(exit_code_for_statuses(tally.counts)))

@@ -1,0 +1,86 @@
+"""Writing records to stdout (JSON Lines, CSV, TSV) and messages to stderr."""
+
+from __future__ import annotations
+
+import csv
+import json
+import sys
+import time
+from collections import Counter
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, TextIO
+
+from archiver.models import Outcome
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """One JSON line, UTF-8 kept as is."""
+    return json.dumps(data, ensure_ascii=False)
+
+
+def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO | None = None) -> int:
+    """Write each row as a JSON line, flushed at once so pipes see it; return the row count."""
+    out = out or sys.stdout
+    count = 0
+    for row in rows:
+        out.write(to_json(row) + "\n")
+        out.flush()
+        count += 1
+    return count
+
+
+def write_table(
+    rows: Iterable[dict[str, Any]], fields: Sequence[str], fmt: str, out: TextIO | None = None
+) -> int:
+    """Write rows as CSV or TSV with a header; lists and dicts become JSON in their cell."""
+    out = out or sys.stdout
+    writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
+    writer.writerow(fields)
+    count = 0
+    for row in rows:
+        writer.writerow([_cell(row.get(name), fmt) for name in fields])
+        count += 1
+    out.flush()
+    return count
+
+
+def _cell(value: Any, fmt: str) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, list | dict):
+        value = json.dumps(value, ensure_ascii=False)
+    text = str(value)
+    if fmt == "tsv":  # TSV has no quoting: keep one record per line
+        text = text.replace("\t", " ").replace("\r", " ").replace("\n", "\\n")
+    return text
+
+
+class Tally:
+    """Counts outcomes as they stream to stdout, for the summary line and the exit code."""
+
+    def __init__(self) -> None:
+        self.counts: Counter[str] = Counter()
+        self.started = time.monotonic()
+
+    def stream(self, outcomes: Iterable[Outcome], out: TextIO | None = None) -> Iterator[Outcome]:
+        """Write each outcome as a JSON line as soon as it exists, counting it."""
+        out = out or sys.stdout
+        for outcome in outcomes:
+            self.counts[outcome.status] += 1
+            out.write(to_json(outcome.to_dict()) + "\n")
+            out.flush()
+            yield outcome
+
+    def summary(self, command: str) -> str:
+        """e.g. 'fetch: 3 stored, 1 duplicate, 0 unchanged, 0 skipped, 1 failed in 2.1 s'."""
+        parts = [
+            f"{self.counts.get(s, 0)} {s}"
+            for s in ("stored", "duplicate", "unchanged", "skipped", "failed")
+        ]
+        elapsed = time.monotonic() - self.started
+        return f"{command}: {', '.join(parts)} in {elapsed:.1f} s"
+
+
+def echo_err(message: str) -> None:
+    """One line on stderr."""
+    print(message, file=sys.stderr, flush=True)
