@@ -41,12 +41,12 @@ def declared_encodings(body: bytes, content_type: str | None) -> list[str]:
     found: list[str] = []
     if body.startswith(codecs.BOM_UTF8):
         found.append("utf-8")
-    if content_type and (m := _HEADER_CHARSET.search(content_type)):
-        found.append(m.group(1))
+    if content_type and (header := _HEADER_CHARSET.search(content_type)):
+        found.append(header.group(1))
     head = body[:4096]
     for pattern in (_XML_ENCODING, _META_CHARSET):
-        if m := pattern.search(head):
-            found.append(m.group(1).decode("ascii", "replace"))
+        if declared := pattern.search(head):
+            found.append(declared.group(1).decode("ascii", "replace"))
     return [c for c in (_codec(label) for label in found) if c]
 
 
@@ -67,8 +67,8 @@ def decode_body(body: bytes, content_type: str | None = None) -> tuple[str, str]
     if _mostly_arabic(body.decode("cp1256", errors="replace")):
         return body.decode("cp1256", errors="replace"), "cp1256"
     best = from_bytes(body[:200_000]).best()
-    codec = _codec(best.encoding) if best is not None else None
-    codec = codec or "utf-8"
+    detected = _codec(best.encoding) if best is not None else None
+    codec = detected or "utf-8"
     return body.decode(codec, errors="replace"), codec
 
 

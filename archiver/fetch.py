@@ -49,7 +49,7 @@ class _Host:
 
 
 class Fetcher:
-    """Fetches URLs politely; use as `async with Fetcher(settings) as f: page = await f.fetch(u)`."""
+    """Fetches URLs politely: `async with Fetcher(settings) as f: page = await f.fetch(url)`."""
 
     def __init__(
         self, settings: FetchSettings, *, transport: httpx.AsyncBaseTransport | None = None

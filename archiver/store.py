@@ -194,7 +194,8 @@ class Store:
     def first_with_sha256(self, sha256: str, *, exclude_id: str | None = None) -> Article | None:
         """The earliest-fetched article whose normalized text has this hash, or None."""
         row = self.conn.execute(
-            "SELECT * FROM articles WHERE sha256 = ? AND id IS NOT ? ORDER BY fetched_at, id LIMIT 1",
+            "SELECT * FROM articles WHERE sha256 = ? AND id IS NOT ? "
+            "ORDER BY fetched_at, id LIMIT 1",
             (sha256, exclude_id),
         ).fetchone()
         return self._article(row) if row else None
