@@ -43,6 +43,27 @@ class FetchSettings:
 
 
 @dataclass(frozen=True)
+class DedupSettings:
+    """Near-duplicate detection: fingerprint shape, candidate limits, verification thresholds."""
+
+    near: bool = True  # false: exact copies only
+    num_perm: int = 128  # MinHash values per article
+    bands: int = 32  # LSH bands (num_perm / bands values each)
+    window_divisor: int = 32  # mean window length beyond window_min, in word 3-grams
+    window_min: int = 24  # shortest content-defined window, in word 3-grams
+    max_bucket: int = 64  # keys shared by more articles are boilerplate, not evidence
+    max_candidates: int = 20  # candidates verified per new article, most shared keys first
+    near_threshold: float = 0.9  # fuzz.ratio of similar-length texts
+    length_ratio: float = 0.8  # shorter/longer word count for the similar-length test
+    contained_threshold: float = 0.9  # fuzz.ratio of the aligned part of a shorter text
+    min_coverage: float = 0.5  # share of the shorter text that must align
+    min_tokens: int = 20  # shorter texts match only as whole-text near copies
+    max_word_edits_per_1000: float = 5.0  # substituted words a repost may have (per 1000)
+    number_guard: bool = True  # a substituted number means a different report
+    workers: int = 0  # processes for `dedup --rebuild` (0: all cores)
+
+
+@dataclass(frozen=True)
 class Outlet:
     """One news outlet: where to find its articles and how to clean them."""
 
@@ -75,6 +96,7 @@ class Settings:
 
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
+    dedup: DedupSettings = field(default_factory=DedupSettings)
     outlets: tuple[Outlet, ...] = ()
     source: Path | None = field(default=None, compare=False)
 
@@ -97,6 +119,7 @@ class Settings:
 _SECTIONS: dict[str, type[Any]] = {
     "archive": ArchiveSettings,
     "fetch": FetchSettings,
+    "dedup": DedupSettings,
 }
 
 

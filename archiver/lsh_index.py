@@ -1,0 +1,203 @@
+"""The near-duplicate candidate index, persisted in the archive's SQLite file.
+
+Each article contributes its fingerprint keys (LSH band keys and content-defined window keys,
+see `archiver.fingerprint`) as rows of `dedup_keys (key, doc)`, a WITHOUT ROWID table whose
+primary key is the lookup order, so a query is one B-tree probe per key. Articles sharing a key
+are candidates; keys shared by very many articles (boilerplate windows, the template of a daily
+report) are ignored past `max_bucket`, so one query costs the same at 1k or 1M articles.
+
+The fingerprint shape (permutations, bands, windows) is recorded in `dedup_params`; an index
+built with another shape refuses to answer until `archiver dedup --rebuild`.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections import Counter
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict
+
+import numpy as np
+import numpy.typing as npt
+
+from archiver.errors import StoreError
+from archiver.fingerprint import Fingerprint, FingerprintParams
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS dedup_docs (
+    doc INTEGER PRIMARY KEY,
+    article_id TEXT NOT NULL UNIQUE,
+    tokens INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dedup_keys (
+    key INTEGER NOT NULL,
+    doc INTEGER NOT NULL,
+    PRIMARY KEY (key, doc)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS dedup_params (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+"""
+
+
+class NearIndex:
+    """Candidate lookup over `dedup_keys`; one instance per open connection."""
+
+    def __init__(
+        self, conn: sqlite3.Connection, params: FingerprintParams, max_bucket: int = 64
+    ) -> None:
+        self.conn = conn
+        self.params = params
+        self.max_bucket = max_bucket
+        self._checked = False
+
+    def _check_params(self) -> None:
+        """Record the fingerprint shape on first use; refuse an index built with another."""
+        if self._checked:
+            return
+        wanted = json.dumps(asdict(self.params), sort_keys=True)
+        row = self.conn.execute("SELECT value FROM dedup_params WHERE name = 'shape'").fetchone()
+        if row is None:
+            self.conn.execute("INSERT INTO dedup_params VALUES ('shape', ?)", (wanted,))
+        elif row[0] != wanted:
+            empty = self.conn.execute("SELECT 1 FROM dedup_docs LIMIT 1").fetchone() is None
+            if not empty:
+                raise StoreError(
+                    "the near-duplicate index was built with other [dedup] fingerprint settings",
+                    "run `archiver dedup --rebuild`",
+                )
+            self.conn.execute("UPDATE dedup_params SET value = ? WHERE name = 'shape'", (wanted,))
+        self._checked = True
+
+    def __len__(self) -> int:
+        return int(self.conn.execute("SELECT COUNT(*) FROM dedup_docs").fetchone()[0])
+
+    def add(self, article_id: str, fp: Fingerprint) -> None:
+        """Index one article (re-indexing an id replaces its size; stale keys only cost time)."""
+        self._check_params()
+        row = self.conn.execute(
+            "INSERT INTO dedup_docs (article_id, tokens) VALUES (?, ?) "
+            "ON CONFLICT(article_id) DO UPDATE SET tokens = excluded.tokens RETURNING doc",
+            (article_id, len(fp.tokens)),
+        ).fetchone()
+        doc = int(row[0])
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)",
+            ((key, doc) for key in np.unique(fp.keys).tolist()),
+        )
+
+    def candidates(
+        self, fp: Fingerprint, *, limit: int = 20, exclude: str | None = None
+    ) -> list[tuple[str, int]]:
+        """Indexed articles sharing keys with `fp`: (article id, shared keys), most first."""
+        self._check_params()
+        keys = np.unique(fp.keys).tolist()
+        if not keys:
+            return []
+        # One bounded probe per key: a bucket larger than max_bucket is boilerplate, skipped.
+        sql = " UNION ALL ".join(
+            ["SELECT * FROM (SELECT key, doc FROM dedup_keys WHERE key = ? LIMIT ?)"] * len(keys)
+        )
+        params: list[int] = []
+        for key in keys:
+            params += [key, self.max_bucket + 1]
+        buckets: dict[int, list[int]] = {}
+        for key, doc in self.conn.execute(sql, params):
+            buckets.setdefault(key, []).append(doc)
+        hits: Counter[int] = Counter()
+        for docs in buckets.values():
+            if len(docs) <= self.max_bucket:
+                hits.update(docs)
+        if not hits:
+            return []
+        top = hits.most_common(limit + 1)
+        marks = ",".join("?" * len(top))
+        names = dict(
+            self.conn.execute(
+                f"SELECT doc, article_id FROM dedup_docs WHERE doc IN ({marks})",
+                [doc for doc, _ in top],
+            ).fetchall()
+        )
+        found = [(names[doc], n) for doc, n in top if doc in names and names[doc] != exclude]
+        return found[:limit]
+
+    def replace_all(self, article_ids: Sequence[str], fingerprints: Sequence[Fingerprint]) -> None:
+        """Drop the index and load it again in one pass, keys sorted (the batch rebuild)."""
+        self.conn.execute("DROP TABLE IF EXISTS dedup_keys")
+        self.conn.execute("DELETE FROM dedup_docs")
+        self.conn.execute("DELETE FROM dedup_params")
+        self.conn.executescript(SCHEMA)
+        self._checked = False
+        self._check_params()
+        docs = np.arange(1, len(article_ids) + 1, dtype=np.int64)
+        self.conn.executemany(
+            "INSERT INTO dedup_docs (doc, article_id, tokens) VALUES (?, ?, ?)",
+            zip(docs.tolist(), article_ids, (len(f.tokens) for f in fingerprints), strict=True),
+        )
+        keys, owners = key_table(fingerprints, docs)
+        self.conn.executemany(
+            "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)",
+            _chunked_pairs(keys, owners),
+        )
+
+
+def key_table(
+    fingerprints: Sequence[Fingerprint], docs: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """All (key, doc) pairs of a batch, sorted by key then doc, without repeats."""
+    counts = np.fromiter((len(f.keys) for f in fingerprints), np.int64, len(fingerprints))
+    if counts.sum() == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    keys = np.concatenate([f.keys for f in fingerprints])
+    owners = np.repeat(docs, counts)
+    order = np.lexsort((owners, keys))
+    keys, owners = keys[order], owners[order]
+    keep = np.ones(len(keys), bool)
+    keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+    return keys[keep], owners[keep]
+
+
+def candidate_pairs(
+    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], max_bucket: int
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Pairs of docs sharing a key (buckets above max_bucket skipped): (a, b, shared keys).
+
+    Vectorized over all buckets at once: for each distance d, rows i and i+d in the sorted key
+    table form a pair when they hold the same key.
+    """
+    if len(keys) == 0:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    sizes = np.diff(np.r_[starts, len(keys)])
+    bucket_size = np.repeat(sizes, sizes)
+    usable = bucket_size <= max_bucket
+    firsts: list[npt.NDArray[np.int64]] = []
+    seconds: list[npt.NDArray[np.int64]] = []
+    for d in range(1, int(min(max_bucket, sizes.max()))):
+        same = (keys[d:] == keys[:-d]) & usable[d:]
+        idx = np.flatnonzero(same)
+        if len(idx) == 0:
+            break
+        firsts.append(owners[idx])
+        seconds.append(owners[idx + d])
+    if not firsts:
+        empty = np.zeros(0, np.int64)
+        return empty, empty, empty
+    a = np.concatenate(firsts)
+    b = np.concatenate(seconds)
+    lo, hi = np.minimum(a, b), np.maximum(a, b)
+    packed = lo * (int(owners.max()) + 1) + hi
+    unique, counts = np.unique(packed, return_counts=True)
+    width = int(owners.max()) + 1
+    return unique // width, unique % width, counts.astype(np.int64)
+
+
+def _chunked_pairs(
+    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], chunk: int = 1_000_000
+) -> Iterable[tuple[int, int]]:
+    for start in range(0, len(keys), chunk):
+        yield from zip(
+            keys[start : start + chunk].tolist(),
+            owners[start : start + chunk].tolist(),
+            strict=True,
+        )

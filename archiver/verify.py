@@ -1,0 +1,122 @@
+"""Deciding whether two candidate texts really are copies of one story (rapidfuzz).
+
+Candidates come from the LSH index; here each pair is checked on the fingerprint words:
+
+- similar length: `fuzz.ratio` (normalized Indel similarity) of the whole texts -> "near";
+- different length (a wrapped, truncated or annotated repost): the shorter text is aligned on
+  the longer one by shared word 3-grams, and only the aligned stretches are compared with
+  `fuzz.ratio` -> "contained". Whole-text `fuzz.partial_ratio` would cost 0.1-1 s per pair.
+
+Both go through a guard against templated reports (daily situation reports that share most of
+their phrasing): inside the aligned text, a substituted number, or more substituted words than a
+repost's editor plausibly changes, means two different events, not one story twice.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+_DIGIT = re.compile(r"\d")
+_SHINGLE = 3
+
+
+@dataclass(frozen=True)
+class VerifyRules:
+    """Thresholds for `compare` (filled from `[dedup]` in the config)."""
+
+    near_threshold: float = 0.9
+    length_ratio: float = 0.8
+    contained_threshold: float = 0.9
+    min_coverage: float = 0.5
+    min_tokens: int = 20
+    max_word_edits_per_1000: float = 5.0
+    number_guard: bool = True
+
+
+@dataclass(frozen=True)
+class Match:
+    """A verified pair: how (near | contained) and how similar (0-1)."""
+
+    method: str
+    similarity: float
+
+
+def compare(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Match | None:
+    """Whether word sequences `a` and `b` are copies of one text, and how."""
+    if not a or not b:
+        return None
+    short, long = (a, b) if len(a) <= len(b) else (b, a)
+    if len(short) / len(long) >= rules.length_ratio:
+        similarity = fuzz.ratio(" ".join(short), " ".join(long)) / 100
+        if similarity >= rules.near_threshold and not is_templated(short, long, rules):
+            return Match("near", round(similarity, 4))
+    if len(short) < rules.min_tokens:
+        return None  # a few words inside a long text prove nothing
+    span = align(short, long)
+    if span is None:
+        return None
+    s0, s1, l0, l1 = span
+    if (s1 - s0) / len(short) < rules.min_coverage:
+        return None
+    part, window = short[s0:s1], long[l0:l1]
+    similarity = fuzz.ratio(" ".join(part), " ".join(window)) / 100
+    if similarity >= rules.contained_threshold and not is_templated(part, window, rules):
+        return Match("contained", round(similarity, 4))
+    return None
+
+
+def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int] | None:
+    """The stretch of `short` found in `long` by shared 3-grams: (s0, s1, l0, l1), or None.
+
+    The offset most shared 3-grams agree on is the alignment; 3-grams far from it (a repeated
+    phrase elsewhere) are ignored, near ones (a line added or dropped) are kept.
+    """
+    positions: dict[tuple[str, ...], int] = {}
+    for j in range(len(long) - _SHINGLE + 1):
+        positions.setdefault(tuple(long[j : j + _SHINGLE]), j)
+    hits = [
+        (i, positions[key])
+        for i in range(len(short) - _SHINGLE + 1)
+        if (key := tuple(short[i : i + _SHINGLE])) in positions
+    ]
+    if not hits:
+        return None
+    offsets = sorted(j - i for i, j in hits)
+    offset = offsets[len(offsets) // 2]
+    slack = 5 + len(short) // 10
+    kept = [(i, j) for i, j in hits if abs(j - i - offset) <= slack]
+    s0, s1 = kept[0][0], kept[-1][0] + _SHINGLE
+    l0 = min(j for _, j in kept)
+    l1 = max(j for _, j in kept) + _SHINGLE
+    return s0, s1, l0, l1
+
+
+def is_templated(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> bool:
+    """Whether aligned texts differ the way two reports from one template do.
+
+    Only substitutions strictly inside the shared text count (added headers, footers and
+    dropped tails are what reposts do). A substituted number, or more substituted words than
+    `max_word_edits_per_1000` allows for this length, marks different events.
+    """
+    opcodes = list(Levenshtein.opcodes(list(a), list(b)))
+    equal = [op for op in opcodes if op.tag == "equal"]
+    if not equal:
+        return False
+    first, last = equal[0].src_start, equal[-1].src_end
+    word_edits = 0
+    for op in opcodes:
+        if op.tag != "replace" or op.src_start < first or op.src_end > last:
+            continue
+        old = " ".join(a[op.src_start : op.src_end])
+        new = " ".join(b[op.dest_start : op.dest_end])
+        if rules.number_guard and (_DIGIT.search(old) or _DIGIT.search(new)):
+            return True
+        if fuzz.ratio(old, new) < 75:  # a spelling variant is not an edit
+            word_edits += 1
+    allowed = int(len(a) * rules.max_word_edits_per_1000 / 1000)
+    return word_edits > allowed
