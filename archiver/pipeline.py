@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import queue
 import threading
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,8 @@ from archiver.normalize import content_sha256, word_count
 from archiver.store import FetchRow, Store
 from archiver.urls import article_id, canonicalize_url, url_host
 from archiver.warc import read_captures
+
+log = logging.getLogger(__name__)
 
 HTML_TYPES = frozenset({"text/html", "application/xhtml+xml", ""})
 
@@ -171,7 +174,17 @@ class Pipeline:
     def import_warc(self, stream: BinaryIO) -> Iterator[Outcome]:
         """Run every HTML response of a WARC capture through the pipeline, offline."""
         for capture in read_captures(stream):
-            yield self.process_page(capture.page)
+            page = capture.page
+            # Captures hold every asset of a page (images, CSS, scripts); only HTML is an item.
+            if page.content_type not in HTML_TYPES or not 200 <= page.status < 300:
+                log.debug(
+                    "import: passing over %s (%s, HTTP %s)",
+                    page.url,
+                    page.content_type,
+                    page.status,
+                )
+                continue
+            yield self.process_page(page)
 
 
 _DONE = object()
