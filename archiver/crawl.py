@@ -1,0 +1,520 @@
+"""Crawling whole outlets: discover article URLs, fetch what is new, run it through the pipeline.
+
+One asyncio loop does all the I/O: discovery per outlet (feeds, sitemaps, listing pages, with
+conditional requests), then article fetches through the shared polite `Fetcher`. Extraction is
+CPU-bound, so fetched pages go to a process pool sized to the cores while the loop keeps
+fetching; dedup and storage stay in this process (one SQLite writer). The frontier in the
+archive index makes a run idempotent and resumable; an error in one outlet is reported as a
+record for that outlet and the others carry on.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+import re
+import sqlite3
+import time
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from concurrent.futures import Executor, ProcessPoolExecutor
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from archiver.config import Outlet, Settings
+from archiver.decode import decode_body
+from archiver.discover import (
+    DiscoveryError,
+    Link,
+    Scope,
+    default_sitemaps,
+    feeds_in_html,
+    links_in_listing,
+    next_listing_page,
+    parse_date,
+    parse_feed,
+    parse_sitemap,
+    sitemaps_in_robots,
+    wordpress_feed,
+)
+from archiver.errors import FetchError
+from archiver.extract import ExtractOptions, extract_html
+from archiver.fetch import Fetcher
+from archiver.frontier import Frontier
+from archiver.models import Article, Outcome, Page
+from archiver.pipeline import Pipeline, Verdict, build_article, check_page
+from archiver.store import Store
+from archiver.urls import url_key
+
+log = logging.getLogger(__name__)
+
+GONE_STATUSES = frozenset({404, 410})
+
+
+@dataclass(frozen=True)
+class CrawlOptions:
+    """What one `archiver crawl` run should do."""
+
+    outlets: tuple[str, ...] = ()  # names; empty: every configured outlet
+    max_articles: int | None = None  # article fetches per outlet in this run
+    since: datetime | None = None  # skip links whose feed/sitemap dates are all older
+    dry_run: bool = False
+    refresh: bool = False
+    workers: int | None = None  # extraction processes; None: [crawl] workers; 0: in this process
+
+
+@dataclass(frozen=True)
+class Record:
+    """One line of crawl output: an article outcome, a planned URL or a failed source."""
+
+    outlet: str
+    kind: str  # article | feed | sitemap | listing | home | outlet
+    outcome: Outcome
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        data = self.outcome.to_dict()
+        data["outlet"] = self.outlet
+        data["kind"] = self.kind
+        data.update(self.extra)
+        return data
+
+
+@dataclass
+class Summary:
+    """Totals for the end-of-run line and the exit code."""
+
+    outlets: int = 0
+    counts: Counter[str] = field(default_factory=Counter)
+    failed_outlets: list[str] = field(default_factory=list)
+    seconds: float = 0.0
+
+    @property
+    def nothing_done(self) -> bool:
+        """Every outlet failed outright (e.g. all unreachable)."""
+        return bool(self.outlets) and len(self.failed_outlets) == self.outlets
+
+    def line(self) -> str:
+        c = self.counts
+        return (
+            f"crawl: {self.outlets} outlets, {c['stored']} new, {c['duplicate']} duplicates, "
+            f"{c['failed']} failed, {c['skipped']} skipped in {self.seconds:.1f} s"
+        )
+
+
+Emit = Callable[[Record], None]
+Progress = Callable[[str, int, int], None]  # outlet, articles done, articles found
+
+
+def _extract(page: Page, outlet: Outlet | None) -> Article | Verdict:
+    """Decode and extract one page (runs in a worker process: only picklable values)."""
+    html, codec = decode_body(page.body, page.header("content-type"))
+    extracted = extract_html(html, page.final_url, ExtractOptions(outlet=outlet, encoding=codec))
+    if extracted is None:
+        return Verdict("skipped", "no article text found")
+    return build_article(page, extracted, outlet)
+
+
+def _warm() -> int:
+    return os.getpid()
+
+
+def make_pool(workers: int) -> Executor | None:
+    """A process pool for extraction (None for in-process), started before any thread exists."""
+    if workers <= 0:
+        return None
+    # fork: workers inherit the imported extractor at once; spawn would re-import trafilatura.
+    method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
+    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    for future in [pool.submit(_warm) for _ in range(workers)]:
+        future.result()
+    return pool
+
+
+class Crawler:
+    """One crawl run over an open store (writable unless dry-run; may be None for a dry run)."""
+
+    def __init__(
+        self,
+        settings: Settings,
+        store: Store | None,
+        options: CrawlOptions,
+        emit: Emit,
+        progress: Progress | None = None,
+        pool: Executor | None = None,
+    ) -> None:
+        self.settings = settings
+        self.store = store
+        self.options = options
+        self.emit = emit
+        self.progress = progress
+        self.pool = pool
+        self.pipeline = (
+            Pipeline(settings, store) if store is not None and not options.dry_run else None
+        )
+        # A dry run keeps its bookkeeping in memory: it must leave the archive untouched.
+        conn = (
+            store.conn if store is not None and not options.dry_run else sqlite3.connect(":memory:")
+        )
+        self.frontier = Frontier(conn)
+        self.summary = Summary()
+        self._slots = asyncio.Semaphore(
+            max(1, settings.fetch.concurrency) + 2 * max(1, _pool_size(pool))
+        )
+
+    def outlets(self) -> list[Outlet]:
+        """The outlets to crawl, in config order."""
+        if not self.options.outlets:
+            return list(self.settings.outlets)
+        return [o for o in self.settings.outlets if o.name in self.options.outlets]
+
+    async def run(self) -> Summary:
+        """Crawl every selected outlet; per-outlet errors become records, never exceptions."""
+        started = time.monotonic()
+        outlets = self.outlets()
+        self.summary.outlets = len(outlets)
+        async with Fetcher(self.settings.fetch) as fetcher:
+            await asyncio.gather(*(self._outlet(fetcher, o) for o in outlets))
+        self.summary.seconds = time.monotonic() - started
+        return self.summary
+
+    # -- one outlet ----------------------------------------------------------------------
+
+    async def _outlet(self, fetcher: Fetcher, outlet: Outlet) -> None:
+        try:
+            found, sources_ok = await OutletDiscovery(self, fetcher, outlet).run()
+            queue = self._plan(outlet, found)
+            if not sources_ok and not queue:
+                self._fail_outlet(outlet, "no feed, sitemap or listing page could be read")
+                return
+            if self.options.dry_run:
+                for link in queue:
+                    self._emit_planned(outlet, link)
+                return
+            done = 0
+            if self.progress:
+                self.progress(outlet.name, 0, len(queue))
+
+            async def one(link: Link) -> None:
+                nonlocal done
+                async with self._slots:
+                    await self._article(fetcher, outlet, link)
+                done += 1
+                if self.progress:
+                    self.progress(outlet.name, done, len(queue))
+
+            await asyncio.gather(*(one(link) for link in queue))
+        except Exception as exc:  # noqa: BLE001 - isolate the outlet; the others carry on
+            log.exception("outlet %s failed", outlet.name)
+            self._fail_outlet(outlet, f"{type(exc).__name__}: {exc}")
+
+    def _fail_outlet(self, outlet: Outlet, error: str) -> None:
+        self.summary.failed_outlets.append(outlet.name)
+        self.summary.counts["failed"] += 1
+        self.emit(Record(outlet.name, "outlet", Outcome(outlet.url, "failed", None, error)))
+
+    def _plan(self, outlet: Outlet, found: list[Link]) -> list[Link]:
+        """Which discovered (and left-over) links to fetch now, newest first, capped."""
+        wanted: dict[str, Link] = {}
+        max_attempts = self.settings.crawl.max_attempts
+        for link in found:
+            entry = self.frontier.add(outlet.name, link.url, link.published, link.modified)
+            key = url_key(link.url)
+            if key in wanted or entry.state == "gone" or not self._recent(link):
+                continue
+            if entry.state == "failed" and entry.attempts >= max_attempts:
+                continue
+            archived = entry.state == "done" or self._archived(link.url)
+            if archived and not self._refresh_wanted(link, entry.finished_at):
+                continue
+            wanted[key] = link
+        for entry in self.frontier.resumable(outlet.name, max_attempts):
+            key = url_key(entry.url)
+            link = Link(entry.url, parse_date(entry.published), parse_date(entry.modified))
+            if key not in wanted and self._recent(link) and not self._archived(entry.url):
+                wanted[key] = link
+        ordered = sorted(wanted.values(), key=_newest_first)
+        if self.options.max_articles is not None:
+            ordered = ordered[: self.options.max_articles]
+        return ordered
+
+    def _recent(self, link: Link) -> bool:
+        newest = link.newest()
+        return self.options.since is None or newest is None or newest >= self.options.since
+
+    def _archived(self, url: str) -> bool:
+        return self.store is not None and self.store.get_by_url_key(url_key(url)) is not None
+
+    def _refresh_wanted(self, link: Link, finished_at: str | None) -> bool:
+        """--refresh refetches archived articles, except those whose lastmod says unchanged."""
+        if not self.options.refresh:
+            return False
+        fetched = parse_date(finished_at)
+        return link.modified is None or fetched is None or link.modified > fetched
+
+    def _emit_planned(self, outlet: Outlet, link: Link) -> None:
+        extra = {
+            "published": link.published.isoformat() if link.published else None,
+            "modified": link.modified.isoformat() if link.modified else None,
+        }
+        self.summary.counts["planned"] += 1
+        self.emit(Record(outlet.name, "article", Outcome(link.url, "pending"), extra))
+
+    # -- one article ---------------------------------------------------------------------
+
+    async def _article(self, fetcher: Fetcher, outlet: Outlet, link: Link) -> None:
+        assert self.pipeline is not None
+        url = link.url
+        self.frontier.start(url)
+        try:
+            page = await fetcher.fetch(url, scope=Scope(outlet.all_hosts()).contains)
+        except FetchError as exc:
+            robots = exc.message.startswith("disallowed by robots.txt")
+            status = "skipped" if robots else "failed"
+            state = "gone" if exc.permanent else "failed"
+            self._finish(outlet, url, state, self.pipeline.record_failure(url, exc.message), status)
+            return
+        verdict = check_page(page)
+        if verdict is None:
+            result = await self._extract_async(page, outlet)
+            if isinstance(result, Verdict):
+                outcome = self.pipeline._reject(page, result)  # noqa: SLF001 - shared logging path
+            else:
+                outcome = self.pipeline.store_article(page, result)
+        else:
+            outcome = self.pipeline._reject(page, verdict)  # noqa: SLF001
+        if outcome.status == "failed":
+            state = "gone" if page.status in GONE_STATUSES else "failed"
+        else:
+            state = "done"
+        self._finish(outlet, url, state, outcome, outcome.status)
+
+    async def _extract_async(self, page: Page, outlet: Outlet) -> Article | Verdict:
+        if self.pool is None:
+            return _extract(page, outlet)
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.pool, _extract, page, outlet)
+
+    def _finish(self, outlet: Outlet, url: str, state: str, outcome: Outcome, status: str) -> None:
+        if status != outcome.status:
+            outcome = Outcome(outcome.url, status, outcome.article, outcome.error)
+        self.frontier.finish(url, state, outcome.status, outcome.error)
+        self.summary.counts[outcome.status] += 1
+        log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
+        self.emit(Record(outlet.name, "article", outcome))
+
+
+def _pool_size(pool: Executor | None) -> int:
+    return int(getattr(pool, "_max_workers", 0)) if pool is not None else 0
+
+
+def _newest_first(link: Link) -> tuple[int, float]:
+    newest = link.newest()
+    return (0, -newest.timestamp()) if newest else (1, 0.0)
+
+
+class OutletDiscovery:
+    """Finds one outlet's article links; a broken source is reported and the rest still used."""
+
+    def __init__(self, crawler: Crawler, fetcher: Fetcher, outlet: Outlet) -> None:
+        self.crawler = crawler
+        self.fetcher = fetcher
+        self.outlet = outlet
+        self.scope = Scope(outlet.all_hosts())
+        self.settings = crawler.settings.crawl
+        self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
+        self.links: list[Link] = []
+        self.ok = 0  # sources read (or unchanged)
+        self.sitemaps_seen: set[str] = set()
+
+    async def run(self) -> tuple[list[Link], bool]:
+        """All links found, and whether at least one source could be read."""
+        outlet = self.outlet
+        # An empty list means "find them": feeds from the home page, sitemaps from robots.txt
+        # or the usual locations. Guessed locations that do not exist are not errors.
+        feeds, guessed_feed = list(outlet.feeds), False
+        if not feeds:
+            feeds, guessed_feed = await self._autodiscover_feeds()
+        sitemaps = list(outlet.sitemaps) or await self._robots_sitemaps()
+        guessed_sitemaps = [] if sitemaps else default_sitemaps(outlet.url)
+        tasks: list[Awaitable[Any]] = [self._feed(url, guessed=guessed_feed) for url in feeds]
+        tasks += [self._sitemap(url, 0) for url in sitemaps]
+        tasks += [self._listing(url) for url in outlet.start_urls]
+        await asyncio.gather(*tasks)
+        for url in guessed_sitemaps:  # WordPress core's first, then the common name
+            if await self._sitemap(url, 0, guessed=True):
+                break
+        return self.links, self.ok > 0
+
+    # -- fetching a source ---------------------------------------------------------------
+
+    async def _get(self, url: str, kind: str, *, conditional: bool = True) -> Page | None:
+        """GET a source with its validators; None (after reporting) when it is unusable."""
+        if not self.scope.contains(url):
+            self._report(
+                url, kind, f"not on the outlet's hosts ({', '.join(sorted(self.scope.hosts))})"
+            )
+            return None
+        headers = self.crawler.frontier.validators(url) if conditional and not self._dry else {}
+        try:
+            page = await self.fetcher.fetch(url, headers=headers, scope=self.scope.contains)
+        except FetchError as exc:
+            self._report(url, kind, exc.message)
+            return None
+        log.info("%s %s: HTTP %s", kind, url, page.status)
+        return page
+
+    @property
+    def _dry(self) -> bool:
+        return self.crawler.options.dry_run
+
+    def _report(self, url: str, kind: str, error: str) -> None:
+        log.warning("%s: %s %s: %s", self.outlet.name, kind, url, error)
+        self.crawler.summary.counts["failed"] += 1
+        self.crawler.emit(
+            Record(self.outlet.name, kind, Outcome(url, "failed", None, f"{kind}: {error}"))
+        )
+
+    def _remember(self, page: Page, links: list[str] | None = None) -> None:
+        if self._dry:
+            return
+        self.crawler.frontier.save_validators(
+            page.url, page.header("etag"), page.header("last-modified"), links
+        )
+
+    def _unchanged_links(self, url: str) -> list[str]:
+        return [] if self._dry else self.crawler.frontier.saved_links(url)
+
+    # -- sources -------------------------------------------------------------------------
+
+    async def _autodiscover_feeds(self) -> tuple[list[str], bool]:
+        """Feeds the home page announces, else WordPress's /feed/ (True: only a guess)."""
+        home = self.outlet.url
+        page = await self._get(home, "home")
+        if page is None:
+            return [], False
+        if page.status == 304:
+            saved = self._unchanged_links(home)
+            return saved, saved == [wordpress_feed(home)]
+        if not 200 <= page.status < 300:
+            self._report(home, "home", f"HTTP {page.status}")
+            return [], False
+        html, _ = decode_body(page.body, page.header("content-type"))
+        try:
+            feeds = [u for u in feeds_in_html(html, page.final_url) if self.scope.contains(u)]
+        except DiscoveryError:
+            feeds = []
+        guessed = not feeds
+        feeds = feeds or [wordpress_feed(home)]
+        self._remember(page, feeds)
+        return feeds, guessed
+
+    async def _robots_sitemaps(self) -> list[str]:
+        robots = await self.fetcher.robots_txt(self.outlet.url)
+        if robots is None:
+            return []
+        return [u for u in sitemaps_in_robots(robots, self.outlet.url) if self.scope.contains(u)]
+
+    async def _feed(self, url: str, *, guessed: bool = False) -> None:
+        page = await self._get(url, "feed")
+        if page is None:
+            return
+        if page.status == 304:
+            self.ok += 1
+            return
+        if not 200 <= page.status < 300:
+            if not (guessed and page.status in GONE_STATUSES):
+                self._report(url, "feed", f"HTTP {page.status}")
+            return
+        try:
+            links = parse_feed(page.body, page.final_url, page.header("content-type"))
+        except DiscoveryError as exc:
+            self.crawler.frontier.forget([url])
+            if not guessed:
+                self._report(url, "feed", exc.message)
+            return
+        self.ok += 1
+        self._add(links)
+        self._remember(page)
+
+    async def _sitemap(self, url: str, depth: int, *, guessed: bool = False) -> bool:
+        """Read a sitemap (following an index down to `sitemap_depth`); True if it was usable."""
+        if url in self.sitemaps_seen or len(self.sitemaps_seen) >= self.settings.max_sitemaps:
+            return False
+        self.sitemaps_seen.add(url)
+        page = await self._get(url, "sitemap")
+        if page is None:
+            return False
+        if page.status == 304:
+            self.ok += 1
+            await self._children([Link(u) for u in self._unchanged_links(url)], depth)
+            return True
+        if not 200 <= page.status < 300:
+            if not (guessed and page.status in GONE_STATUSES):
+                self._report(url, "sitemap", f"HTTP {page.status}")
+            return False
+        try:
+            sitemap = parse_sitemap(page.body, page.final_url)
+        except DiscoveryError as exc:
+            self.crawler.frontier.forget([url])
+            if not guessed:
+                self._report(url, "sitemap", exc.message)
+            return False
+        self.ok += 1
+        if sitemap.is_index:
+            children = [c for c in sitemap.children if self.scope.contains(c.url)]
+            self._remember(page, [c.url for c in children])
+            await self._children(children, depth)
+        else:
+            self._add(list(sitemap.links))
+            self._remember(page)
+        return True
+
+    async def _children(self, children: list[Link], depth: int) -> None:
+        if depth + 1 > self.settings.sitemap_depth:
+            return
+        since = self.crawler.options.since
+        fresh = [c for c in children if since is None or c.modified is None or c.modified >= since]
+        await asyncio.gather(*(self._sitemap(c.url, depth + 1) for c in fresh))
+
+    async def _listing(self, url: str) -> None:
+        """A listing page and up to `pagination_depth` pages after it."""
+        current: str | None = url
+        for number in range(self.settings.pagination_depth + 1):
+            if current is None:
+                return
+            page = await self._get(current, "listing")
+            if page is None:
+                return
+            if page.status == 304:
+                self.ok += 1
+                return  # page 1 unchanged: the pages after it have not moved either
+            if not 200 <= page.status < 300:
+                self._report(current, "listing", f"HTTP {page.status}")
+                return
+            html, _ = decode_body(page.body, page.header("content-type"))
+            try:
+                found = links_in_listing(html, page.final_url, self.pattern, self.scope)
+                following = next_listing_page(html, page.final_url, self.scope)
+            except DiscoveryError as exc:
+                self._report(current, "listing", exc.message)
+                return
+            self.ok += 1
+            self._add([Link(u) for u in found])
+            if number == 0:
+                self._remember(page)
+            current = following if following != current else None
+
+    def _add(self, links: list[Link]) -> None:
+        self.links.extend(link for link in links if self.scope.contains(link.url))
+
+
+def parse_since(value: str) -> datetime:
+    """A --since value (a date or ISO datetime) as an aware UTC datetime."""
+    parsed = parse_date(value)
+    if parsed is None:
+        raise ValueError(f"not a date: {value!r} (use YYYY-MM-DD or an ISO 8601 datetime)")
+    return parsed

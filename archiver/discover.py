@@ -1,0 +1,367 @@
+"""Finding article URLs: feeds, sitemaps, robots.txt and listing pages; bytes in, links out.
+
+Nothing here does I/O. Feeds go through feedparser (RSS 0.9x/1.0/2.0, Atom), which drops DTD
+entity declarations that reference other entities or external files and never resolves
+external entities. Sitemaps go through lxml with entity resolution, DTD loading and network
+access off and the huge-tree limits on, so a billion-laughs or XXE document can neither blow up
+memory nor read a local file. Gzipped bodies are inflated with a hard cap (gzip bombs).
+"""
+
+from __future__ import annotations
+
+import calendar
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+
+import feedparser
+from lxml import etree
+from lxml import html as lxml_html
+from protego import Protego
+
+from archiver.errors import ArchiverError
+
+# The sitemaps protocol caps a sitemap at 50 MB uncompressed and 50,000 URLs; we allow that.
+MAX_XML_BYTES = 50 * 1024 * 1024
+MAX_SITEMAP_URLS = 50_000
+
+_SITEMAP_NS = "http://www.sitemaps.org/schemas/sitemap/0.9"
+_NEWS_NS = "http://www.google.com/schemas/sitemap-news/0.9"
+_FEED_TYPES = {
+    "application/rss+xml",
+    "application/atom+xml",
+    "application/rdf+xml",
+    "application/feed+json",
+}
+
+
+class DiscoveryError(ArchiverError):
+    """A feed, sitemap or listing page could not be used (broken, empty, huge, not XML)."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """A URL found by discovery, with the dates its source gave for it."""
+
+    url: str
+    published: datetime | None = None  # feed item date or news:publication_date (UTC)
+    modified: datetime | None = None  # sitemap lastmod or Atom updated (UTC)
+    title: str | None = None
+
+    def newest(self) -> datetime | None:
+        """The latest date known for the link (for `--since`)."""
+        dates = [d for d in (self.published, self.modified) if d is not None]
+        return max(dates) if dates else None
+
+
+@dataclass(frozen=True)
+class Sitemap:
+    """A parsed sitemap: article links (urlset) or child sitemaps (sitemapindex)."""
+
+    links: tuple[Link, ...] = ()
+    children: tuple[Link, ...] = ()  # child sitemaps, with their lastmod
+    is_index: bool = False
+
+
+@dataclass(frozen=True)
+class Scope:
+    """The hosts an outlet owns; links elsewhere are never fetched."""
+
+    hosts: frozenset[str]
+    bare_hosts: frozenset[str] = field(init=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "bare_hosts", frozenset(_bare(h) for h in self.hosts))
+
+    def contains(self, url: str) -> bool:
+        """Whether `url` is http(s) on one of the outlet's hosts (`www.` or not)."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host = parts.netloc.lower()
+        return host in self.hosts or _bare(host) in self.bare_hosts
+
+
+def _bare(host: str) -> str:
+    return host.lower().rstrip(".").removeprefix("www.")
+
+
+# ---------------------------------------------------------------- bodies
+
+
+def inflate(body: bytes, limit: int = MAX_XML_BYTES) -> bytes:
+    """Gunzip `body` if it is gzip data (`.xml.gz` sitemaps), refusing more than `limit` bytes."""
+    if not body.startswith(b"\x1f\x8b"):
+        return body
+    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    try:
+        out = inflater.decompress(body, limit + 1)
+    except zlib.error as exc:
+        raise DiscoveryError(f"broken gzip data: {exc}") from None
+    if len(out) > limit:
+        raise DiscoveryError(f"too large: more than {limit // (1024 * 1024)} MB once inflated")
+    return out
+
+
+def _check_body(body: bytes, what: str) -> bytes:
+    body = inflate(body)
+    if not body.strip():
+        raise DiscoveryError(f"empty {what}")
+    if len(body) > MAX_XML_BYTES:
+        raise DiscoveryError(f"{what} too large: {len(body)} bytes")
+    return body
+
+
+def _looks_like_html(body: bytes) -> bool:
+    head = body[:1024].lstrip().lower()
+    return head.startswith((b"<!doctype html", b"<html")) or b"<html" in head[:300]
+
+
+# ---------------------------------------------------------------- feeds
+
+
+def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[Link]:
+    """Item links and dates of an RSS or Atom feed; raise DiscoveryError when it is not one."""
+    body = _check_body(body, "feed")
+    if _looks_like_html(body):
+        raise DiscoveryError("not a feed: the server sent an HTML page")
+    # Bytes, never a URL: feedparser would fetch a string that looks like one.
+    # The HTTP charset (windows-1256 feeds) wins over the XML declaration, as feedparser does.
+    headers = {"content-location": url, "content-type": content_type or "application/xml"}
+    parsed: Any = feedparser.parse(
+        body, response_headers=headers, sanitize_html=False, resolve_relative_uris=False
+    )
+    reason = parsed.get("bozo_exception")
+    if not parsed.get("version"):
+        raise DiscoveryError(f"not an RSS or Atom feed{f': {reason}' if reason else ''}")
+    if parsed.get("bozo") and not parsed.entries and not isinstance(reason, _BENIGN):
+        # A truncated or malformed document: report it rather than "no new articles".
+        raise DiscoveryError(f"broken feed XML: {reason}")
+    links: list[Link] = []
+    for entry in parsed.entries:
+        link = _entry_link(entry, url)
+        if link is None:
+            continue
+        links.append(
+            Link(
+                url=link,
+                published=_struct_time(entry.get("published_parsed")),
+                modified=_struct_time(entry.get("updated_parsed")),
+                title=entry.get("title") or None,
+            )
+        )
+    return links
+
+
+# feedparser flags these but parses the feed all the same.
+_BENIGN = (feedparser.CharacterEncodingOverride, feedparser.NonXMLContentType)
+
+
+def _entry_link(entry: Any, base: str) -> str | None:
+    href = entry.get("link")
+    if not href:
+        alternates = [
+            ln.get("href") for ln in entry.get("links", []) if ln.get("rel") == "alternate"
+        ]
+        href = next((h for h in alternates if h), None)
+    if not href:
+        # RSS guids are permalinks unless isPermaLink="false"; RSS 1.0 items carry rdf:about.
+        guid = entry.get("id") or ""
+        href = (
+            guid if guid.startswith(("http://", "https://")) and entry.get("guidislink") else None
+        )
+    return _absolute(href.strip(), base) if href else None
+
+
+def _struct_time(value: Any) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromtimestamp(calendar.timegm(value), UTC)
+    except (OverflowError, ValueError, OSError):
+        return None
+
+
+# ---------------------------------------------------------------- sitemaps
+
+
+def _safe_parser() -> etree.XMLParser:
+    # No entity expansion, no DTD, no network, libxml2's size limits on: XXE and billion laughs
+    # leave unexpanded references behind instead of files or gigabytes.
+    return etree.XMLParser(
+        resolve_entities=False,
+        load_dtd=False,
+        dtd_validation=False,
+        no_network=True,
+        huge_tree=False,
+        remove_comments=True,
+        remove_pis=True,
+    )
+
+
+def parse_sitemap(body: bytes, url: str) -> Sitemap:
+    """Parse a sitemap or sitemap index (plain or gzipped, Google News included)."""
+    body = _check_body(body, "sitemap")
+    if _looks_like_html(body):
+        raise DiscoveryError("not a sitemap: the server sent an HTML page")
+    try:
+        root = etree.fromstring(body, parser=_safe_parser())
+    except etree.XMLSyntaxError as exc:
+        raise DiscoveryError(f"broken sitemap XML: {exc}") from None
+    kind = etree.QName(root).localname
+    if kind not in ("urlset", "sitemapindex"):
+        raise DiscoveryError(f"not a sitemap: root element is <{kind}>")
+    entries: list[Link] = []
+    child = "sitemap" if kind == "sitemapindex" else "url"
+    for element in root.iter(f"{{{_SITEMAP_NS}}}{child}", child):
+        loc = _child_text(element, "loc")
+        if not loc:
+            continue
+        entries.append(
+            Link(
+                url=_absolute(loc, url),
+                modified=parse_date(_child_text(element, "lastmod")),
+                published=parse_date(_news_text(element, "publication_date")),
+                title=_news_text(element, "title"),
+            )
+        )
+        if len(entries) >= MAX_SITEMAP_URLS:
+            break
+    if kind == "sitemapindex":
+        return Sitemap(children=tuple(entries), is_index=True)
+    return Sitemap(links=tuple(entries))
+
+
+def _child_text(element: Any, name: str) -> str | None:
+    for tag in (f"{{{_SITEMAP_NS}}}{name}", name):
+        found = element.find(tag)
+        if found is not None and found.text:
+            return str(found.text).strip()
+    return None
+
+
+def _news_text(element: Any, name: str) -> str | None:
+    found = element.find(f"{{{_NEWS_NS}}}news/{{{_NEWS_NS}}}{name}")
+    return str(found.text).strip() if found is not None and found.text else None
+
+
+def parse_date(value: str | None) -> datetime | None:
+    """A W3C datetime ('2024-05-01', '2024-05-01T10:00+03:00', '...Z') as aware UTC."""
+    if not value:
+        return None
+    try:
+        parsed = datetime.fromisoformat(value.strip())
+    except ValueError:
+        try:
+            parsed = datetime.combine(date.fromisoformat(value.strip()[:10]), datetime.min.time())
+        except ValueError:
+            return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=UTC)
+    return parsed.astimezone(UTC)
+
+
+def sitemaps_in_robots(robots_txt: str, base: str) -> list[str]:
+    """The `Sitemap:` URLs a robots.txt lists (protego parses it)."""
+    return [_absolute(u, base) for u in Protego.parse(robots_txt).sitemaps]
+
+
+def default_sitemaps(home: str) -> list[str]:
+    """Where sitemaps usually are when robots.txt names none (WordPress core first)."""
+    return [urljoin(home, "/wp-sitemap.xml"), urljoin(home, "/sitemap.xml")]
+
+
+# ---------------------------------------------------------------- HTML pages
+
+
+def _html_tree(body: bytes | str, url: str) -> Any:
+    if isinstance(body, bytes):
+        body = body.decode("utf-8", errors="replace")
+    if not body.strip():
+        raise DiscoveryError("empty page")
+    try:
+        return lxml_html.document_fromstring(body, base_url=url)
+    except (ValueError, etree.ParserError) as exc:
+        raise DiscoveryError(f"unreadable HTML: {exc}") from None
+
+
+def feeds_in_html(html: str, url: str) -> list[str]:
+    """Feed URLs a home page announces with <link rel="alternate" type="application/rss+xml">."""
+    tree = _html_tree(html, url)
+    found: list[str] = []
+    for link in tree.iter("link"):
+        rel = (link.get("rel") or "").lower().split()
+        kind = (link.get("type") or "").split(";")[0].strip().lower()
+        if "alternate" in rel and kind in _FEED_TYPES and link.get("href"):
+            found.append(_absolute(link.get("href"), url))
+    return _unique(found)
+
+
+def wordpress_feed(home: str) -> str:
+    """WordPress serves its main feed at /feed/ (a guess tried when a page announces none)."""
+    return urljoin(home, "/feed/")
+
+
+def links_in_listing(
+    html: str, url: str, pattern: re.Pattern[str] | None, scope: Scope
+) -> list[str]:
+    """Same-outlet links on a listing page whose URL matches `pattern` (all in scope when None)."""
+    tree = _html_tree(html, url)
+    found: list[str] = []
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        if not href:
+            continue
+        absolute = _absolute(href, url)
+        if not scope.contains(absolute) or absolute == url:
+            continue
+        if pattern is not None and not pattern.search(absolute):
+            continue
+        found.append(absolute)
+    return _unique(found)
+
+
+_PAGE_PATH = re.compile(r"/page/(\d+)/?$")
+
+
+def next_listing_page(html: str, url: str, scope: Scope) -> str | None:
+    """The next page of a listing: rel="next" if present, else `?page=N+1` or `/page/N+1/`."""
+    tree = _html_tree(html, url)
+    for element in (*tree.iter("link"), *tree.iter("a")):
+        if "next" in (element.get("rel") or "").lower().split() and element.get("href"):
+            candidate = _absolute(element.get("href"), url)
+            return candidate if scope.contains(candidate) else None
+    guesses = set(_page_guesses(url))
+    for anchor in tree.iter("a"):
+        href = anchor.get("href")
+        if href and _absolute(href, url) in guesses:
+            return _absolute(href, url)
+    return None
+
+
+def _page_guesses(url: str) -> Iterable[str]:
+    parts = urlsplit(url)
+    query = dict(parse_qsl(parts.query, keep_blank_values=True))
+    number = int(query["page"]) if query.get("page", "").isdigit() else 1
+    query["page"] = str(number + 1)
+    yield urlunsplit(parts._replace(query=urlencode(query)))
+    match = _PAGE_PATH.search(parts.path)
+    current = int(match.group(1)) if match else 1
+    base = _PAGE_PATH.sub("", parts.path).rstrip("/")
+    for tail in ("/", ""):
+        yield urlunsplit(parts._replace(path=f"{base}/page/{current + 1}{tail}"))
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _absolute(href: str, base: str) -> str:
+    return urldefrag(urljoin(base, href.strip()))[0]
+
+
+def _unique(urls: Iterable[str]) -> list[str]:
+    return list(dict.fromkeys(urls))

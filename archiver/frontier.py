@@ -1,0 +1,184 @@
+"""The crawl frontier in the archive index: every discovered article URL and what became of it.
+
+A URL is `pending` until a fetch settles it: `done` (stored, duplicate or unchanged), `failed`
+(a transient error; tried again on later runs until `max_attempts`) or `gone` (404/410 and
+other permanent errors; never tried again). The attempt is counted before the request goes out,
+so a run killed mid-request still counts it. `validators` keeps the ETag and Last-Modified of
+feeds, sitemaps and listing pages for conditional requests on the next run.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from archiver.urls import url_key
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS frontier (
+    key TEXT PRIMARY KEY,                  -- urls.url_key(url): one row per article
+    url TEXT NOT NULL,
+    outlet TEXT NOT NULL,
+    state TEXT NOT NULL DEFAULT 'pending', -- pending | done | failed | gone
+    attempts INTEGER NOT NULL DEFAULT 0,
+    published TEXT,                        -- date from the feed or sitemap (ISO 8601, UTC)
+    modified TEXT,                         -- sitemap lastmod / Atom updated (ISO 8601, UTC)
+    discovered_at TEXT NOT NULL,
+    finished_at TEXT,
+    outcome TEXT,                          -- the pipeline status that settled it
+    error TEXT
+);
+CREATE INDEX IF NOT EXISTS frontier_outlet_state ON frontier(outlet, state);
+CREATE TABLE IF NOT EXISTS validators (
+    url TEXT PRIMARY KEY,                  -- a feed, sitemap or listing page
+    etag TEXT,
+    last_modified TEXT,
+    links TEXT,                            -- JSON list kept for a 304: a home page's feeds,
+                                           -- a sitemap index's children
+    checked_at TEXT NOT NULL
+);
+"""
+
+STATES = ("pending", "done", "failed", "gone")
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One frontier row."""
+
+    url: str
+    outlet: str
+    state: str
+    attempts: int
+    published: str | None
+    modified: str | None
+    finished_at: str | None
+
+
+def _now() -> str:
+    return datetime.now(UTC).isoformat(timespec="seconds")
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.astimezone(UTC).isoformat(timespec="seconds") if value else None
+
+
+class Frontier:
+    """Frontier and validator rows over the archive's SQLite connection."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self.conn.executescript(SCHEMA)
+
+    def add(
+        self,
+        outlet: str,
+        url: str,
+        published: datetime | None = None,
+        modified: datetime | None = None,
+    ) -> Entry:
+        """Record a discovered URL (keeping its first row) and return its current state."""
+        key = url_key(url)
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                " published = COALESCE(excluded.published, published),"
+                " modified = COALESCE(excluded.modified, modified)",
+                (key, url, outlet, _iso(published), _iso(modified), _now()),
+            )
+        entry = self.get(url)
+        assert entry is not None  # just written
+        return entry
+
+    def get(self, url: str) -> Entry | None:
+        """The row for `url` (under any of its spellings), or None."""
+        row = self.conn.execute(
+            "SELECT url, outlet, state, attempts, published, modified, finished_at"
+            " FROM frontier WHERE key = ?",
+            (url_key(url),),
+        ).fetchone()
+        return Entry(*row) if row else None
+
+    def start(self, url: str) -> None:
+        """Count an attempt before the request goes out."""
+        with self.conn:
+            self.conn.execute(
+                "UPDATE frontier SET attempts = attempts + 1 WHERE key = ?", (url_key(url),)
+            )
+
+    def finish(self, url: str, state: str, outcome: str, error: str | None = None) -> None:
+        """Settle a URL: done, failed (retried later) or gone (never again)."""
+        if state not in STATES:
+            raise ValueError(f"unknown frontier state {state!r}")
+        with self.conn:
+            self.conn.execute(
+                "UPDATE frontier SET state = ?, outcome = ?, error = ?, finished_at = ?"
+                " WHERE key = ?",
+                (state, outcome, error, _now(), url_key(url)),
+            )
+
+    def resumable(self, outlet: str, max_attempts: int) -> list[Entry]:
+        """URLs a previous run found but did not settle, oldest first (a killed run's leftovers)."""
+        rows = self.conn.execute(
+            "SELECT url, outlet, state, attempts, published, modified, finished_at FROM frontier"
+            " WHERE outlet = ? AND (state = 'pending' OR (state = 'failed' AND attempts < ?))"
+            " ORDER BY discovered_at, rowid",
+            (outlet, max_attempts),
+        ).fetchall()
+        return [Entry(*row) for row in rows]
+
+    def counts(self, outlet: str | None = None) -> dict[str, int]:
+        """How many URLs are in each state (for one outlet or all)."""
+        sql = "SELECT state, COUNT(*) FROM frontier"
+        args: tuple[str, ...] = ()
+        if outlet is not None:
+            sql, args = sql + " WHERE outlet = ?", (outlet,)
+        found = {row[0]: row[1] for row in self.conn.execute(sql + " GROUP BY state", args)}
+        return {state: int(found.get(state, 0)) for state in STATES}
+
+    # -- validators for conditional requests
+
+    def validators(self, url: str) -> dict[str, str]:
+        """The If-None-Match / If-Modified-Since headers to send for a feed, sitemap or listing."""
+        row = self.conn.execute(
+            "SELECT etag, last_modified FROM validators WHERE url = ?", (url,)
+        ).fetchone()
+        headers: dict[str, str] = {}
+        if row and row[0]:
+            headers["If-None-Match"] = row[0]
+        if row and row[1]:
+            headers["If-Modified-Since"] = row[1]
+        return headers
+
+    def save_validators(
+        self, url: str, etag: str | None, last_modified: str | None, links: list[str] | None = None
+    ) -> None:
+        """Remember a 200 response's validators, and the links to reuse when it answers 304."""
+        with self.conn:
+            self.conn.execute(
+                "INSERT INTO validators (url, etag, last_modified, links, checked_at)"
+                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+                " last_modified = excluded.last_modified, links = excluded.links,"
+                " checked_at = excluded.checked_at",
+                (
+                    url,
+                    etag,
+                    last_modified,
+                    json.dumps(links) if links is not None else None,
+                    _now(),
+                ),
+            )
+
+    def saved_links(self, url: str) -> list[str]:
+        """The links saved with a source's validators (its feeds or child sitemaps)."""
+        row = self.conn.execute("SELECT links FROM validators WHERE url = ?", (url,)).fetchone()
+        return [str(u) for u in json.loads(row[0])] if row and row[0] else []
+
+    def forget(self, urls: Iterable[str]) -> None:
+        """Drop validators (so a source that failed to parse is fetched in full next time)."""
+        with self.conn:
+            self.conn.executemany("DELETE FROM validators WHERE url = ?", [(u,) for u in urls])

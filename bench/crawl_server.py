@@ -1,0 +1,131 @@
+"""A local news-site farm for bench/crawl_bench.py: N hosts (one port each), fixed latency.
+
+Run in its own process so the client's CPU figures are the client's alone:
+    python bench/crawl_server.py --hosts 32 --articles 3000 --latency 0.05
+prints one JSON line {"ports": [...]} once listening. Each host serves /robots.txt (with a
+Sitemap: line), /sitemap.xml (its share of the articles) and /news/<n>.html (a fictional
+article, Arabic on even hosts, English on odd ones). Raw asyncio HTTP/1.1 with keep-alive: the
+server must not be the bottleneck at 128 connections.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import os
+import random
+import sys
+
+_AR = "أعلنت مديرية الزراعة في محافظة حمص عن بدء موسم قطاف الزيتون وسط توقعات بإنتاج وفير".split()
+_EN = (
+    "The council of the fictional town announced a new water project after months of delays".split()
+)
+
+
+def article_html(host: int, n: int) -> bytes:
+    """A deterministic fictional article of ~600 words."""
+    rng = random.Random(n)
+    words = _AR if host % 2 == 0 else _EN
+    lang = "ar" if host % 2 == 0 else "en"
+    paragraphs = "".join(
+        "<p>" + " ".join(rng.choice(words) for _ in range(60)) + f" {n}-{i}.</p>\n"
+        for i in range(10)
+    )
+    nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(30))
+    page = (
+        f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
+        f"<title>Bench article {n}</title>"
+        f'<meta property="article:published_time" content="2024-03-{1 + n % 28:02d}T10:00:00Z">'
+        f"</head><body><header><ul>{nav}</ul></header><main><article><h1>Bench article {n}</h1>"
+        f"{paragraphs}</article></main><footer>Fictional bench outlet {host}</footer></body></html>"
+    )
+    return page.encode("utf-8")
+
+
+class Farm:
+    def __init__(self, hosts: int, articles: int, latency: float) -> None:
+        self.hosts, self.articles, self.latency = hosts, articles, latency
+        self.ports: list[int] = []
+        self.cache: dict[tuple[int, int], bytes] = {}
+
+    def host_articles(self, host: int) -> range:
+        return range(host, self.articles, self.hosts)
+
+    def route(self, host: int, path: str) -> tuple[int, str, bytes]:
+        port = self.ports[host]
+        if path == "/robots.txt":
+            body = f"User-agent: *\nAllow: /\nSitemap: http://127.0.0.1:{port}/sitemap.xml\n"
+            return 200, "text/plain", body.encode()
+        if path == "/sitemap.xml":
+            urls = "".join(
+                f"<url><loc>http://127.0.0.1:{port}/news/{n}.html</loc>"
+                f"<lastmod>2024-03-{1 + n % 28:02d}</lastmod></url>"
+                for n in self.host_articles(host)
+            )
+            body = (
+                '<?xml version="1.0" encoding="UTF-8"?><urlset '
+                f'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">{urls}</urlset>'
+            )
+            return 200, "application/xml", body.encode()
+        if path.startswith("/news/") and path.endswith(".html"):
+            try:
+                n = int(path[6:-5])
+            except ValueError:
+                n = -1
+            if 0 <= n < self.articles and n % self.hosts == host:
+                key = (host, n)
+                if key not in self.cache:
+                    self.cache[key] = article_html(host, n)
+                return 200, "text/html; charset=utf-8", self.cache[key]
+        return 404, "text/plain", b"not found"
+
+    async def serve(
+        self, host: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        try:
+            while True:
+                head = await reader.readuntil(b"\r\n\r\n")
+                line = head.split(b"\r\n", 1)[0].decode("latin-1")
+                parts = line.split(" ")
+                path = parts[1] if len(parts) > 1 else "/"
+                await asyncio.sleep(self.latency)
+                status, kind, body = self.route(host, path)
+                reason = "OK" if status == 200 else "Not Found"
+                writer.write(
+                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
+                    f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n".encode()
+                    + body
+                )
+                await writer.drain()
+        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
+            pass
+        finally:
+            writer.close()
+
+    async def run(self) -> None:
+        servers = []
+        for host in range(self.hosts):
+            server = await asyncio.start_server(
+                lambda r, w, h=host: self.serve(h, r, w), "127.0.0.1", 0, backlog=1024
+            )
+            servers.append(server)
+            self.ports.append(server.sockets[0].getsockname()[1])
+        print(json.dumps({"ports": self.ports}), flush=True)
+        # Stop when the parent closes our stdin (or dies).
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, sys.stdin.read)
+        os._exit(0)  # no graceful close: open keep-alive handlers would only make noise
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--hosts", type=int, default=32)
+    parser.add_argument("--articles", type=int, default=3000)
+    parser.add_argument("--latency", type=float, default=0.05)
+    args = parser.parse_args()
+    asyncio.run(Farm(args.hosts, args.articles, args.latency).run())
+
+
+if __name__ == "__main__":
+    main()
