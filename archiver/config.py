@@ -64,6 +64,17 @@ class DedupSettings:
 
 
 @dataclass(frozen=True)
+class CrawlSettings:
+    """How far `archiver crawl` looks for articles, and how often it retries them."""
+
+    pagination_depth: int = 0  # listing pages followed after each start URL (backfills)
+    sitemap_depth: int = 2  # levels of sitemap indexes followed below a sitemap
+    max_sitemaps: int = 50  # sitemaps read per outlet and run
+    max_attempts: int = 3  # runs that may try a failing article before it is given up
+    workers: int = 0  # extraction processes (0: one per core)
+
+
+@dataclass(frozen=True)
 class Outlet:
     """One news outlet: where to find its articles and how to clean them."""
 
@@ -97,6 +108,7 @@ class Settings:
     archive: ArchiveSettings = field(default_factory=ArchiveSettings)
     fetch: FetchSettings = field(default_factory=FetchSettings)
     dedup: DedupSettings = field(default_factory=DedupSettings)
+    crawl: CrawlSettings = field(default_factory=CrawlSettings)
     outlets: tuple[Outlet, ...] = ()
     source: Path | None = field(default=None, compare=False)
 
@@ -120,6 +132,7 @@ _SECTIONS: dict[str, type[Any]] = {
     "archive": ArchiveSettings,
     "fetch": FetchSettings,
     "dedup": DedupSettings,
+    "crawl": CrawlSettings,
 }
 
 

@@ -13,6 +13,7 @@ import asyncio
 import email.utils
 import random
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from types import TracebackType
@@ -42,6 +43,7 @@ class _Host:
     gate: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
     robots: Protego | None = None
+    robots_text: str | None = None
     robots_error: str | None = None  # set when robots.txt could not be read: disallow all
     robots_loaded: bool = False
     robots_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -77,15 +79,24 @@ class Fetcher:
 
     # -- public API ------------------------------------------------------------------------
 
-    async def fetch(self, url: str, headers: dict[str, str] | None = None) -> Page:
+    async def fetch(
+        self,
+        url: str,
+        headers: dict[str, str] | None = None,
+        *,
+        scope: Callable[[str], bool] | None = None,
+    ) -> Page:
         """GET `url`, following redirects (each hop obeys robots and host limits).
 
         Returns the final response whatever its status (after retries for 429/5xx); raises
         `FetchError` for robots.txt refusals, network failures, redirect loops and oversized bodies.
+        With `scope`, a redirect to a URL it rejects (another outlet's host) is not followed.
         """
         current = url
-        for _hop in range(MAX_REDIRECTS + 1):
+        for hop in range(MAX_REDIRECTS + 1):
             _check_scheme(current)
+            if hop and scope is not None and not scope(current):
+                raise FetchError(f"redirected off the outlet's hosts to {current}", permanent=True)
             if self.settings.respect_robots and not await self.allowed(current):
                 raise FetchError(f"disallowed by robots.txt: {current}", permanent=True)
             page = await self._with_retries(current, headers or {})
@@ -104,6 +115,12 @@ class Fetcher:
                 http_version=page.http_version,
             )
         raise FetchError(f"more than {MAX_REDIRECTS} redirects from {url}", permanent=True)
+
+    async def robots_txt(self, url: str) -> str | None:
+        """The robots.txt of `url`'s host (fetched once per run), None when it has none."""
+        host = self._host(url)
+        await self._load_robots(host, url)
+        return host.robots_text
 
     async def allowed(self, url: str) -> bool:
         """Whether robots.txt lets us fetch `url` (loaded once per host and run)."""
@@ -145,7 +162,8 @@ class Fetcher:
                 host.robots_error = f"robots.txt unreachable: {exc.message}"
             else:
                 if 200 <= page.status < 300:
-                    host.robots = Protego.parse(page.body.decode("utf-8", errors="replace"))
+                    host.robots_text = page.body.decode("utf-8", errors="replace")
+                    host.robots = Protego.parse(host.robots_text)
                     delay = host.robots.crawl_delay(self._agent_token)
                     host.crawl_delay = float(delay) if delay else 0.0
                 elif page.status >= 500:

@@ -28,6 +28,7 @@ from types import TracebackType
 from typing import Any
 
 from archiver.errors import StoreError
+from archiver.frontier import SCHEMA as FRONTIER_SCHEMA
 from archiver.lock import ArchiveLock
 from archiver.models import Article, Page
 from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
@@ -86,7 +87,7 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER 
 
 def _schemas() -> list[str]:
     """Every module's tables: the store's own first, then each module that persists state."""
-    return [SCHEMA]
+    return [SCHEMA, FRONTIER_SCHEMA]
 
 
 @dataclass(frozen=True)
