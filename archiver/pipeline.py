@@ -167,9 +167,11 @@ class Pipeline:
         """Fetch URLs concurrently (politely) and process each as it arrives, in this thread."""
         for url, result in _fetch_in_background(urls, self.settings):
             if isinstance(result, FetchError):
-                yield self.record_failure(url, result.message)
+                outcome = self.record_failure(url, result.message)
             else:
-                yield self.process_page(result)
+                outcome = self.process_page(result)
+            log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
+            yield outcome
 
     def import_warc(self, stream: BinaryIO) -> Iterator[Outcome]:
         """Run every HTML response of a WARC capture through the pipeline, offline."""
