@@ -38,6 +38,8 @@ I64 = npt.NDArray[np.int64]
 # over the text is ~5x faster than stripping word by word in Python.
 _CLITICS = re.compile(r"\b(?:وال|فال|بال|كال|لل|ال|و|ف|ب|ل)(?=\w{3})")
 _MASK32 = np.uint64(0xFFFFFFFF)
+# Band keys are positive below this bit, window keys have it set: one index, two kinds.
+WINDOW_BIT = 0x4000000000000000
 _SHINGLE = 3  # words per shingle
 
 
@@ -183,7 +185,7 @@ class Fingerprinter:
             keys = _mix(summed ^ self._band_salt[None, :])
         # Clear the top bit: SQLite integers are signed and a positive range keeps them distinct
         # from window keys (which get the bit below it set, see window_keys).
-        return (keys & np.uint64(0x3FFFFFFFFFFFFFFF)).astype(np.int64)
+        return (keys & np.uint64(WINDOW_BIT - 1)).astype(np.int64)
 
     def window_keys(self, shingles: U64) -> I64:
         """One key per content-defined window of shingles (empty when the text is short)."""
@@ -213,9 +215,7 @@ class Fingerprinter:
             weighted = shingles * self._window_pos[relative]
             sums = np.add.reduceat(weighted, bounds[:-1])
             keys = _mix(sums ^ self._window_salt)
-        return ((keys & np.uint64(0x3FFFFFFFFFFFFFFF)) | np.uint64(0x4000000000000000)).astype(
-            np.int64
-        )
+        return ((keys & np.uint64(WINDOW_BIT - 1)) | np.uint64(WINDOW_BIT)).astype(np.int64)
 
     def fingerprint_many(self, texts: Iterable[str]) -> list[Fingerprint]:
         """Fingerprint a batch; band keys are computed for the whole batch at once."""

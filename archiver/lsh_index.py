@@ -16,13 +16,13 @@ import json
 import sqlite3
 from collections import Counter
 from collections.abc import Iterable, Sequence
-from dataclasses import asdict
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import numpy.typing as npt
 
 from archiver.errors import StoreError
-from archiver.fingerprint import Fingerprint, FingerprintParams
+from archiver.fingerprint import WINDOW_BIT, Fingerprint, FingerprintParams
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_docs (
@@ -37,6 +37,20 @@ CREATE TABLE IF NOT EXISTS dedup_keys (
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dedup_params (name TEXT PRIMARY KEY, value TEXT NOT NULL);
 """
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """An indexed article sharing keys with a query: how many band and window keys."""
+
+    article_id: str
+    band_hits: int
+    window_hits: int
+
+
+def is_window_key(key: int) -> bool:
+    """Whether an index key comes from a content-defined window (not an LSH band)."""
+    return bool(key & WINDOW_BIT)
 
 
 class NearIndex:
@@ -87,8 +101,8 @@ class NearIndex:
 
     def candidates(
         self, fp: Fingerprint, *, limit: int = 20, exclude: str | None = None
-    ) -> list[tuple[str, int]]:
-        """Indexed articles sharing keys with `fp`: (article id, shared keys), most first."""
+    ) -> list[Candidate]:
+        """Indexed articles sharing keys with `fp`, most shared keys first."""
         self._check_params()
         keys = np.unique(fp.keys).tolist()
         if not keys:
@@ -103,13 +117,14 @@ class NearIndex:
         buckets: dict[int, list[int]] = {}
         for key, doc in self.conn.execute(sql, params):
             buckets.setdefault(key, []).append(doc)
-        hits: Counter[int] = Counter()
-        for docs in buckets.values():
+        bands: Counter[int] = Counter()
+        windows: Counter[int] = Counter()
+        for key, docs in buckets.items():
             if len(docs) <= self.max_bucket:
-                hits.update(docs)
-        if not hits:
+                (windows if is_window_key(key) else bands).update(docs)
+        if not bands and not windows:
             return []
-        top = hits.most_common(limit + 1)
+        top = (bands + windows).most_common(limit + 1)
         marks = ",".join("?" * len(top))
         names = dict(
             self.conn.execute(
@@ -117,7 +132,11 @@ class NearIndex:
                 [doc for doc, _ in top],
             ).fetchall()
         )
-        found = [(names[doc], n) for doc, n in top if doc in names and names[doc] != exclude]
+        found = [
+            Candidate(names[doc], bands[doc], windows[doc])
+            for doc, _ in top
+            if doc in names and names[doc] != exclude
+        ]
         return found[:limit]
 
     def replace_all(self, article_ids: Sequence[str], fingerprints: Sequence[Fingerprint]) -> None:

@@ -30,6 +30,7 @@ from typing import Any
 from archiver.errors import StoreError
 from archiver.frontier import SCHEMA as FRONTIER_SCHEMA
 from archiver.lock import ArchiveLock
+from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
 from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
 
@@ -87,7 +88,7 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER 
 
 def _schemas() -> list[str]:
     """Every module's tables: the store's own first, then each module that persists state."""
-    return [SCHEMA, FRONTIER_SCHEMA]
+    return [SCHEMA, FRONTIER_SCHEMA, NEAR_INDEX_SCHEMA]
 
 
 @dataclass(frozen=True)
@@ -200,6 +201,13 @@ class Store:
             (sha256, exclude_id),
         ).fetchone()
         return self._article(row) if row else None
+
+    def cluster_members(self, cluster: str, *, with_text: bool = False) -> list[Article]:
+        """The articles of one dedup cluster, in fetch order."""
+        rows = self.conn.execute(
+            "SELECT * FROM articles WHERE cluster = ? ORDER BY fetched_at, id", (cluster,)
+        ).fetchall()
+        return [self._article(row, with_text=with_text) for row in rows]
 
     def iter_articles(
         self, flt: ArticleFilter | None = None, *, with_text: bool = True
