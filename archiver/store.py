@@ -35,6 +35,8 @@ from archiver.models import Article, Page
 from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
 
 SCHEMA_VERSION = 1
+# Start a new WARC file past this size (the common 1 GB convention of Heritrix and wget).
+WARC_ROTATE_BYTES = 1_000_000_000
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -241,6 +243,9 @@ class Store:
 
     def write_warc(self, page: Page) -> WarcLocation:
         """Append `page` to this run's WARC file (fsynced); commit happens with the article."""
+        if self._warc is not None and self._warc.tell() >= WARC_ROTATE_BYTES:
+            self._warc.close()  # everything in it is committed: rotation loses nothing
+            self._warc = None
         if self._warc is None:
             self._warc = WarcAppender(self.root / "warc")
         return self._warc.append(page)

@@ -47,7 +47,7 @@ class WarcAppender:
 
     def __init__(self, directory: Path) -> None:
         directory.mkdir(parents=True, exist_ok=True)
-        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S")
+        stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         self.filename = f"archiver-{stamp}-{os.getpid()}.warc.gz"
         self.path = directory / self.filename
         self._file: BinaryIO = open(self.path, "ab")  # noqa: SIM115 - closed in close()
