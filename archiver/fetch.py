@@ -13,6 +13,7 @@ import asyncio
 import email.utils
 import random
 import time
+import zlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -31,6 +32,7 @@ RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each attempt, with jitter
 BACKOFF_CAP = 30.0
+ACCEPT = "gzip, deflate"  # content codings we can inflate with a bound on the output
 RETRY_AFTER_CAP = 120.0  # a server asking for longer gets this long, then the retry fails
 
 
@@ -138,7 +140,8 @@ class Fetcher:
         if host is None:
             per_host = max(1, self.settings.per_host_concurrency)
             client = httpx.AsyncClient(
-                headers={"User-Agent": self.settings.user_agent},
+                # Only codings `_BoundedDecoder` inflates under the max_bytes cap.
+                headers={"User-Agent": self.settings.user_agent, "Accept-Encoding": ACCEPT},
                 timeout=self.settings.timeout,
                 follow_redirects=False,
                 limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
@@ -225,9 +228,12 @@ class Fetcher:
             if declared.isdigit() and encoded in ("", "identity") and int(declared) > limit:
                 raise FetchError(f"body of {declared} bytes exceeds max_bytes ({limit})")
             body = bytearray()
-            # aiter_bytes decompresses chunk by chunk, so a compression bomb stops at the cap.
-            async for chunk in response.aiter_bytes():
-                body += chunk
+            # httpx inflates a whole network chunk at once (64 KiB of a gzip bomb is ~64 MB),
+            # so gzip and deflate are inflated here, never more than the cap allows.
+            decoder = _BoundedDecoder.for_encoding(encoded)
+            chunks = response.aiter_raw() if decoder else response.aiter_bytes()
+            async for chunk in chunks:
+                body += decoder.decode(chunk, limit + 1 - len(body)) if decoder else chunk
                 if len(body) > limit:
                     raise FetchError(f"body exceeds max_bytes ({limit}) after decompression")
             return Page(
@@ -276,3 +282,44 @@ def _describe(exc: Exception) -> str:
     if isinstance(exc, httpx.ConnectError):
         return "connection failed"
     return f"network error ({type(exc).__name__})"
+
+
+class _BoundedDecoder:
+    """Inflates a gzip or deflate body piece by piece, never producing more than asked for."""
+
+    def __init__(self, wbits: int) -> None:
+        self._wbits = wbits
+        self._inflater = zlib.decompressobj(wbits)
+        self._started = False
+
+    @classmethod
+    def for_encoding(cls, encoding: str) -> _BoundedDecoder | None:
+        """A decoder for gzip/deflate; None for identity and codings httpx decodes itself."""
+        encoding = encoding.strip()
+        if encoding in ("gzip", "x-gzip"):
+            return cls(16 + zlib.MAX_WBITS)
+        if encoding == "deflate":
+            return cls(zlib.MAX_WBITS)
+        return None
+
+    def decode(self, data: bytes, room: int) -> bytes:
+        """Inflate `data`, stopping once `room` bytes came out (the caller then gives up)."""
+        out = bytearray()
+        try:
+            while data and len(out) < room:
+                out += self._inflater.decompress(data, room - len(out))
+                data = self._inflater.unconsumed_tail
+                self._started = True
+                if self._inflater.eof:
+                    data = self._inflater.unused_data
+                    if not data.strip(b"\0"):
+                        break
+                    self._inflater = zlib.decompressobj(self._wbits)  # another gzip member
+        except zlib.error as exc:
+            if self._wbits == zlib.MAX_WBITS and not self._started:
+                # "deflate" is often sent raw, without the zlib wrapper.
+                self._wbits = -zlib.MAX_WBITS
+                self._inflater = zlib.decompressobj(self._wbits)
+                return self.decode(data, room)
+            raise FetchError(f"undecodable compressed body: {exc}") from None
+        return bytes(out)
