@@ -162,8 +162,14 @@ class Store:
 
     def _repair_warcs(self) -> None:
         """Cut bytes written after the last commit (a run killed mid-record) off each WARC."""
+        known = set()
         for row in self.conn.execute("SELECT name, committed FROM warc_files"):
+            known.add(row["name"])
             truncate_uncommitted(self.root / "warc" / row["name"], row["committed"])
+        # A file the index never heard of was cut off while its warcinfo record was written.
+        for path in (self.root / "warc").glob("*.warc.gz"):
+            if path.name not in known:
+                path.unlink()
 
     def close(self) -> None:
         """Close the WARC file, the database and release the lock."""
@@ -248,6 +254,12 @@ class Store:
             self._warc = None
         if self._warc is None:
             self._warc = WarcAppender(self.root / "warc")
+            # Known from its first byte, so a run killed before any commit is cut back too.
+            self.conn.execute(
+                "INSERT INTO warc_files (name, committed) VALUES (?, ?) "
+                "ON CONFLICT(name) DO NOTHING",
+                (self._warc.filename, self._warc.tell()),
+            )
         return self._warc.append(page)
 
     def add_article(
