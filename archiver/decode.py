@@ -16,12 +16,12 @@ _META_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([A-Za-z0-9_.:-]
 _XML_ENCODING = re.compile(rb"""^\s*<\?xml[^>]*encoding\s*=\s*["']([A-Za-z0-9_.:-]+)""", re.I)
 _HEADER_CHARSET = re.compile(r"charset\s*=\s*[\"']?([A-Za-z0-9_.:-]+)", re.I)
 # Labels that browsers decode with a superset; follow them, as the WHATWG encoding spec does.
+# (ISO-8859-6 is not one: windows-1256 puts most Arabic letters at other byte values.)
 _SUPERSETS = {
     "iso-8859-1": "cp1252",
     "latin1": "cp1252",
     "ascii": "cp1252",
     "us-ascii": "cp1252",
-    "iso-8859-6": "cp1256",
     "windows-1256": "cp1256",
     "tis-620": "cp874",
 }
