@@ -16,6 +16,7 @@ import multiprocessing
 import os
 import re
 import sqlite3
+import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
@@ -122,13 +123,32 @@ def _warm() -> int:
     return os.getpid()
 
 
+def _watch_parent() -> None:
+    """Worker initializer: exit when the crawl process is gone (killed with SIGKILL, say)."""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(0)
+
+    threading.Thread(target=watch, name="archiver-parent-watch", daemon=True).start()
+
+
 def make_pool(workers: int) -> Executor | None:
-    """A process pool for extraction (None for in-process), started before any thread exists."""
+    """A process pool for extraction (None: in-process). Create it before any thread or lock.
+
+    Forked workers inherit every open descriptor, so a pool created after the archive lock
+    would keep the lock held after the crawl died; and they watch their parent, because a
+    sibling holding the task pipe open would otherwise keep an orphan waiting forever.
+    """
     if workers <= 0:
         return None
     # fork: workers inherit the imported extractor at once; spawn would re-import trafilatura.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
-    pool = ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context(method))
+    pool = ProcessPoolExecutor(
+        workers, mp_context=multiprocessing.get_context(method), initializer=_watch_parent
+    )
     for future in [pool.submit(_warm) for _ in range(workers)]:
         future.result()
     return pool
@@ -212,8 +232,8 @@ class Crawler:
             self._fail_outlet(outlet, f"{type(exc).__name__}: {exc}")
 
     def _fail_outlet(self, outlet: Outlet, error: str) -> None:
+        # Not counted in `failed`: the sources that failed were counted (and printed) already.
         self.summary.failed_outlets.append(outlet.name)
-        self.summary.counts["failed"] += 1
         self.emit(Record(outlet.name, "outlet", Outcome(outlet.url, "failed", None, error)))
 
     def _plan(self, outlet: Outlet, found: list[Link]) -> list[Link]:
@@ -351,18 +371,25 @@ class OutletDiscovery:
 
     # -- fetching a source ---------------------------------------------------------------
 
-    async def _get(self, url: str, kind: str, *, conditional: bool = True) -> Page | None:
-        """GET a source with its validators; None (after reporting) when it is unusable."""
+    async def _get(self, url: str, kind: str, *, guessed: bool = False) -> Page | None:
+        """GET a source with its validators; None (after reporting) when it is unusable.
+
+        Guessed locations (/feed/, /wp-sitemap.xml, /sitemap.xml) fail silently.
+        """
         if not self.scope.contains(url):
             self._report(
                 url, kind, f"not on the outlet's hosts ({', '.join(sorted(self.scope.hosts))})"
             )
             return None
-        headers = self.crawler.frontier.validators(url) if conditional and not self._dry else {}
+        # A dry run must see every link, and --refresh re-examines what is archived: both
+        # read sources in full instead of conditionally.
+        full = self._dry or self.crawler.options.refresh
+        headers = {} if full else self.crawler.frontier.validators(url)
         try:
             page = await self.fetcher.fetch(url, headers=headers, scope=self.scope.contains)
         except FetchError as exc:
-            self._report(url, kind, exc.message)
+            if not guessed:
+                self._report(url, kind, exc.message)
             return None
         log.info("%s %s: HTTP %s", kind, url, page.status)
         return page
@@ -400,7 +427,9 @@ class OutletDiscovery:
             saved = self._unchanged_links(home)
             return saved, saved == [wordpress_feed(home)]
         if not 200 <= page.status < 300:
-            self._report(home, "home", f"HTTP {page.status}")
+            # Only an error when the home page is the outlet's one way in.
+            if not (self.outlet.sitemaps or self.outlet.start_urls):
+                self._report(home, "home", f"HTTP {page.status}")
             return [], False
         html, _ = decode_body(page.body, page.header("content-type"))
         try:
@@ -419,7 +448,7 @@ class OutletDiscovery:
         return [u for u in sitemaps_in_robots(robots, self.outlet.url) if self.scope.contains(u)]
 
     async def _feed(self, url: str, *, guessed: bool = False) -> None:
-        page = await self._get(url, "feed")
+        page = await self._get(url, "feed", guessed=guessed)
         if page is None:
             return
         if page.status == 304:
@@ -445,7 +474,7 @@ class OutletDiscovery:
         if url in self.sitemaps_seen or len(self.sitemaps_seen) >= self.settings.max_sitemaps:
             return False
         self.sitemaps_seen.add(url)
-        page = await self._get(url, "sitemap")
+        page = await self._get(url, "sitemap", guessed=guessed)
         if page is None:
             return False
         if page.status == 304:

@@ -138,9 +138,6 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[L
     reason = parsed.get("bozo_exception")
     if not parsed.get("version"):
         raise DiscoveryError(f"not an RSS or Atom feed{f': {reason}' if reason else ''}")
-    if parsed.get("bozo") and not parsed.entries and not isinstance(reason, _BENIGN):
-        # A truncated or malformed document: report it rather than "no new articles".
-        raise DiscoveryError(f"broken feed XML: {reason}")
     links: list[Link] = []
     for entry in parsed.entries:
         link = _entry_link(entry, url)
@@ -154,6 +151,10 @@ def parse_feed(body: bytes, url: str, content_type: str | None = None) -> list[L
                 title=entry.get("title") or None,
             )
         )
+    if not links and parsed.get("bozo") and not isinstance(reason, _BENIGN):
+        # Malformed or truncated, nothing usable recovered: say so rather than "no new articles".
+        # (feedparser recovers what it can from slightly broken feeds; those are kept.)
+        raise DiscoveryError(f"broken feed XML: {reason}")
     return links
 
 

@@ -146,9 +146,9 @@ def main(
 
 
 def _register() -> None:
-    from cli import export, extract, fetch, import_warc, ls, show, stats
+    from cli import crawl, export, extract, fetch, import_warc, ls, show, stats
 
-    for module in (fetch, extract, import_warc, ls, show, export, stats):
+    for module in (fetch, crawl, extract, import_warc, ls, show, export, stats):
         main.add_command(module.command)
 
 
