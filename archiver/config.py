@@ -49,8 +49,8 @@ class DedupSettings:
     near: bool = True  # false: exact copies only
     num_perm: int = 128  # MinHash values per article
     bands: int = 32  # LSH bands (num_perm / bands values each)
-    window_divisor: int = 32  # mean window length beyond window_min, in word 3-grams
-    window_min: int = 24  # shortest content-defined window, in word 3-grams
+    window_divisor: int = 32  # mean distance between content-defined windows, in word 3-grams
+    window_length: int = 16  # word 3-grams per window
     max_bucket: int = 64  # keys shared by more articles are boilerplate, not evidence
     max_candidates: int = 20  # candidates verified per new article, most shared keys first
     near_threshold: float = 0.9  # fuzz.ratio of similar-length texts

@@ -44,7 +44,7 @@ def fingerprint_params(dedup: DedupSettings) -> FingerprintParams:
         num_perm=dedup.num_perm,
         bands=dedup.bands,
         window_divisor=dedup.window_divisor,
-        window_min=dedup.window_min,
+        window_length=dedup.window_length,
     )
 
 
@@ -110,7 +110,8 @@ class Deduper:
     """Finds the cluster a new article belongs to, against everything in the store.
 
     `decide(article)` before storing, `index(article)` after: the second makes the article a
-    candidate for later ones and, if it took over as canonical, repoints its cluster.
+    candidate for later ones and settles its cluster (a new canonical, or clusters the article
+    joins together: a story whose reposts were found before its original).
     """
 
     def __init__(self, store: Store, settings: Settings) -> None:
@@ -123,42 +124,56 @@ class Deduper:
             store.conn, self.fingerprinter.params, max_bucket=self.dedup.max_bucket
         )
         self._fingerprints: dict[str, Fingerprint] = {}
-        self._matches: dict[str, tuple[str, Match]] = {}
+        self._pending: dict[str, _Pending] = {}
 
     def decide(self, article: Article) -> DedupDecision:
         """The cluster of `article`: an exact copy's, a verified near copy's, or its own."""
-        found = self._exact(article) or self._near(article)
-        if found is None:
+        matches = self._exact(article) or self._near(article)
+        if not matches:
             return DedupDecision(cluster=article.id)
-        other, match = found
-        self._matches[article.id] = (other.id, match)
-        cluster = other.cluster or other.id
-        members = [m for m in self.store.cluster_members(cluster) if m.id != article.id]
-        if other.id not in {m.id for m in members}:
-            members.append(other)  # an article stored before clusters were recorded
+        best_other, best = matches[0]
+        cluster = best_other.cluster or best_other.id
+        clusters = {cluster} | {o.cluster or o.id for o, _ in matches}
+        members = self._members(clusters, [o for o, _ in matches], exclude=article.id)
         canonical = choose_canonical([*members, article], self.settings)
+        self._pending[article.id] = _Pending(
+            cluster, clusters, canonical.id, {o.id: m for o, m in matches}
+        )
         if canonical.id == article.id:
-            return DedupDecision(cluster=cluster)  # takes over in index()
-        return DedupDecision(cluster, canonical.id, match.similarity, match.method)
+            return DedupDecision(cluster=cluster)
+        if canonical.id in self._pending[article.id].matches:
+            best = self._pending[article.id].matches[canonical.id]
+        return DedupDecision(cluster, canonical.id, best.similarity, best.method)
 
-    def _exact(self, article: Article) -> tuple[Article, Match] | None:
+    def _members(
+        self, clusters: set[str], matched: list[Article], *, exclude: str
+    ) -> list[Article]:
+        found = {m.id: m for c in sorted(clusters) for m in self.store.cluster_members(c)}
+        for other in matched:  # an article stored before clusters were recorded
+            found.setdefault(other.id, other)
+        found.pop(exclude, None)
+        return list(found.values())
+
+    def _exact(self, article: Article) -> list[tuple[Article, Match]]:
         first = self.store.first_with_sha256(article.sha256, exclude_id=article.id)
-        return (first, Match("exact", 1.0)) if first is not None else None
+        return [(first, Match("exact", 1.0))] if first is not None else []
 
-    def _near(self, article: Article) -> tuple[Article, Match] | None:
+    def _near(self, article: Article) -> list[tuple[Article, Match]]:
+        """Verified near copies among the candidates, most similar first."""
         if not self.dedup.near:
-            return None
+            return []
         fp = self.fingerprinter.fingerprint(article.text)
         self._fingerprints[article.id] = fp
-        best: tuple[Article, Match] | None = None
+        found: list[tuple[Article, Match]] = []
         for other_id in self.candidates(fp, exclude=article.id):
             other = self.store.get(other_id)
             if other is None:
                 continue
             match = compare(fp.tokens, tokenize(other.text), self.rules)
-            if match is not None and (best is None or match.similarity > best[1].similarity):
-                best = (other, match)
-        return best
+            if match is not None:
+                found.append((other, match))
+        found.sort(key=lambda pair: -pair[1].similarity)
+        return found
 
     def candidates(self, fp: Fingerprint, *, exclude: str | None = None) -> list[str]:
         """Ids of indexed articles worth verifying against `fp`, most shared keys first."""
@@ -166,39 +181,67 @@ class Deduper:
         return [c.article_id for c in found if c.band_hits >= MIN_BAND_HITS or c.window_hits]
 
     def index(self, article: Article) -> None:
-        """Make a stored article a candidate for later ones; settle its cluster's canonical."""
+        """Make a stored article a candidate for later ones; settle its cluster."""
         fp = self._fingerprints.pop(article.id, None)
-        matched = self._matches.pop(article.id, None)
+        pending = self._pending.pop(article.id, None)
         if self.dedup.near and article.dedup_method != "exact":
             # Exact copies add no new text; indexing them would only fill buckets.
             self.near_index.add(article.id, fp or self.fingerprinter.fingerprint(article.text))
-        if article.cluster and matched is not None and article.duplicate_of is None:
-            self._take_over(article, matched)
+        if pending is not None and (len(pending.clusters) > 1 or pending.canonical == article.id):
+            self._settle(article, pending)
 
-    def _take_over(self, canonical: Article, matched: tuple[str, Match]) -> None:
-        """Repoint every member of the cluster at its new canonical `canonical`."""
-        assert canonical.cluster is not None
-        tokens: tuple[str, ...] | None = None
+    def _settle(self, article: Article, pending: _Pending) -> None:
+        """Point every member of the joined clusters at one label and one canonical."""
+        canonical_id = pending.canonical
+        canonical_tokens: tuple[str, ...] | None = None
         with self.store.transaction():
-            for member in self.store.cluster_members(canonical.cluster):
-                if member.id == canonical.id or member.duplicate_of == canonical.id:
+            members = self._members(pending.clusters, [], exclude=article.id)
+            for member in members:
+                if member.id == canonical_id:
+                    if member.cluster != pending.cluster or member.duplicate_of is not None:
+                        self.store.update_dedup(
+                            member.id,
+                            cluster=pending.cluster,
+                            duplicate_of=None,
+                            similarity=None,
+                            method=None,
+                        )
                     continue
                 similarity, method = member.similarity, member.dedup_method
-                if method is None:  # the former canonical: measure it against the new one
-                    if member.id == matched[0]:
-                        similarity, method = matched[1].similarity, matched[1].method
-                    elif member.sha256 == canonical.sha256:
-                        similarity, method = 1.0, "exact"
+                if method is None:  # a former canonical: measure it against the new one
+                    if canonical_id == article.id and member.id in pending.matches:
+                        match: Match | None = pending.matches[member.id]
                     else:
-                        tokens = tokens or tokenize(canonical.text)
+                        if canonical_tokens is None:
+                            canonical = self.store.get(canonical_id)
+                            canonical_tokens = tokenize(canonical.text) if canonical else ()
                         full = self.store.get(member.id)
-                        found = compare(tokenize(full.text), tokens, self.rules) if full else None
-                        found = found or matched[1]
-                        similarity, method = found.similarity, found.method
-                self.store.update_dedup(
-                    member.id,
-                    cluster=canonical.cluster,
-                    duplicate_of=canonical.id,
-                    similarity=similarity,
-                    method=method,
-                )
+                        match = (
+                            compare(tokenize(full.text), canonical_tokens, self.rules)
+                            if full
+                            else None
+                        )
+                    match = match or next(iter(pending.matches.values()))
+                    similarity, method = match.similarity, match.method
+                if (member.cluster, member.duplicate_of, member.dedup_method) != (
+                    pending.cluster,
+                    canonical_id,
+                    method,
+                ):
+                    self.store.update_dedup(
+                        member.id,
+                        cluster=pending.cluster,
+                        duplicate_of=canonical_id,
+                        similarity=similarity,
+                        method=method,
+                    )
+
+
+@dataclass(frozen=True)
+class _Pending:
+    """What `decide` found, kept for `index` (which runs once the article is stored)."""
+
+    cluster: str  # the label the article joins
+    clusters: set[str]  # every cluster it matched (more than one: they merge)
+    canonical: str
+    matches: dict[str, Match]  # verified matches by article id

@@ -10,8 +10,8 @@ with character n-grams).
 Two kinds of index keys come out of one fingerprint:
 
 - band keys: MinHash over all shingles, cut into bands (LSH), for copies of similar length;
-- window keys: a hash of each content-defined window of shingles (boundaries where a shingle's
-  hash is 0 modulo `window_divisor`), for truncated or wrapped reposts. Boundaries depend on the
+- window keys: a hash of each content-defined window of shingles (starting where a shingle's
+  hash is 0 modulo `window_divisor`), for truncated or wrapped reposts. Anchors depend on the
   text itself, so an editor's note on top or a cut at the third paragraph does not shift the
   windows of the shared part, and one identical window is enough to make a candidate.
 
@@ -49,16 +49,15 @@ class FingerprintParams:
 
     num_perm: int = 128
     bands: int = 32
-    window_divisor: int = 32  # mean distance between window boundaries, in shingles (beyond min)
-    window_min: int = 24  # shortest window, in shingles
-    window_max: int = 256  # longest window before a forced boundary
+    window_divisor: int = 32  # mean distance between window anchors, in shingles
+    window_length: int = 16  # shingles per window
     seed: int = 1
 
     def __post_init__(self) -> None:
         if self.bands < 1 or self.num_perm % self.bands:
             raise ValueError("num_perm must be a positive multiple of bands")
-        if self.window_divisor < 1 or self.window_min < 1 or self.window_max < self.window_min:
-            raise ValueError("window sizes must be positive and window_max >= window_min")
+        if self.window_divisor < 1 or self.window_length < 1:
+            raise ValueError("window_divisor and window_length must be positive")
 
 
 @dataclass(frozen=True)
@@ -124,7 +123,7 @@ class Fingerprinter:
         rows = self.params.num_perm // self.params.bands
         self._band_mult = rng.integers(1, 2**63, rows, dtype=np.uint64) | np.uint64(1)
         self._band_salt = rng.integers(0, 2**63, self.params.bands, dtype=np.uint64)
-        self._window_pos = rng.integers(1, 2**63, self.params.window_max, dtype=np.uint64)
+        self._window_pos = rng.integers(1, 2**63, self.params.window_length, dtype=np.uint64)
         self._window_salt = np.uint64(rng.integers(0, 2**63, dtype=np.uint64))
         # For each bin, the order in which it looks at other bins when it is empty.
         self._probes = np.array(
@@ -188,32 +187,26 @@ class Fingerprinter:
         return (keys & np.uint64(WINDOW_BIT - 1)).astype(np.int64)
 
     def window_keys(self, shingles: U64) -> I64:
-        """One key per content-defined window of shingles (empty when the text is short)."""
+        """One key per content-defined window of `window_length` shingles.
+
+        A window starts at every shingle whose hash is 0 modulo `window_divisor` (an anchor) and
+        covers the `window_length` shingles from there. Anchors depend on the text only, so a
+        note added on top or a cut after the third paragraph leaves every window of the shared
+        text intact; a window needs only its own few lines, not what came before.
+        """
         p = self.params
         n = len(shingles)
-        if n < p.window_min:
+        if n < p.window_length:
             return np.zeros(0, np.int64)
-        # Candidate boundaries come from the shingle hash itself, so they move with the text.
-        picked = (shingles >> np.uint64(40)) % np.uint64(p.window_divisor) == 0
-        candidates = np.flatnonzero(picked)
-        starts = [0]
-        for c in candidates.tolist():
-            while c - starts[-1] > p.window_max:
-                starts.append(starts[-1] + p.window_max)
-            if c - starts[-1] >= p.window_min:
-                starts.append(c)
-        while n - starts[-1] > p.window_max:
-            starts.append(starts[-1] + p.window_max)
-        if n - starts[-1] < p.window_min:
-            starts.pop()  # a short tail joins the window before it
-        if not starts:
+        picked = (shingles[: n - p.window_length + 1] >> np.uint64(40)) % np.uint64(
+            p.window_divisor
+        ) == 0
+        anchors = np.flatnonzero(picked)
+        if len(anchors) == 0:
             return np.zeros(0, np.int64)
-        bounds = np.array([*starts, n])
-        lengths = np.diff(bounds)
-        relative = np.arange(n) - np.repeat(bounds[:-1], lengths)
+        windows = np.lib.stride_tricks.sliding_window_view(shingles, p.window_length)[anchors]
         with np.errstate(over="ignore"):
-            weighted = shingles * self._window_pos[relative]
-            sums = np.add.reduceat(weighted, bounds[:-1])
+            sums = (windows * self._window_pos[None, :]).sum(axis=1, dtype=np.uint64)
             keys = _mix(sums ^ self._window_salt)
         return ((keys & np.uint64(WINDOW_BIT - 1)) | np.uint64(WINDOW_BIT)).astype(np.int64)
 

@@ -1,0 +1,209 @@
+"""Near-duplicate benchmark: quality on a labelled set, and cost/latency/recall at scale.
+
+    python bench/dedup_bench.py quality              # labelled set, vs trafilatura's simhash
+    python bench/dedup_bench.py scale --docs 100000  # synthetic corpus with planted duplicates
+
+Quality runs the real path (Store + Deduper.decide/index, in arrival order) over the set built
+by bench/dedup_corpus.py and prints pairwise precision/recall/F1, merged hard negatives and
+canonical accuracy, next to trafilatura's `content_fingerprint` simhash (Hamming <= 3, and its
+best threshold) clustered and given canonicals by the same rules.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import statistics
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from archiver.dedup import Deduper, choose_canonical  # noqa: E402
+from archiver.models import Article  # noqa: E402
+from archiver.normalize import content_sha256, word_count  # noqa: E402
+from archiver.store import Store  # noqa: E402
+from bench.dedup_corpus import Corpus, Doc, bench_settings, build  # noqa: E402
+
+
+def to_article(doc: Doc) -> Article:
+    fetched = datetime(2025, 6, 1, tzinfo=UTC) + timedelta(minutes=doc.fetched_order)
+    url = f"https://{doc.outlet}.example/{doc.id}"
+    return Article(
+        id=doc.id,
+        url=url,
+        canonical_url=url,
+        outlet=doc.outlet,
+        text=doc.text,
+        fetched_at=fetched.isoformat().replace("+00:00", "Z"),
+        sha256=content_sha256(doc.text),
+        published=doc.published,
+        language=doc.language,
+        word_count=word_count(doc.text),
+        source_credit=doc.source_credit,
+    )
+
+
+def run_archiver(corpus: Corpus) -> tuple[dict[str, str], dict[str, str | None], float]:
+    """Feed the docs through Deduper in arrival order: (cluster, duplicate_of) per id, ms/doc."""
+    settings = bench_settings()
+    with tempfile.TemporaryDirectory() as tmp, Store.open(Path(tmp), write=True) as store:
+        deduper = Deduper(store, settings)
+        took = 0.0
+        for doc in sorted(corpus.docs, key=lambda d: d.fetched_order):
+            article = to_article(doc)
+            t0 = time.perf_counter()
+            decision = deduper.decide(article)
+            took += time.perf_counter() - t0
+            article.cluster, article.duplicate_of = decision.cluster, decision.duplicate_of
+            article.similarity, article.dedup_method = decision.similarity, decision.method
+            store.add_article(article)
+            t0 = time.perf_counter()
+            deduper.index(article)
+            took += time.perf_counter() - t0
+        clusters, dup_of = {}, {}
+        for article in store.iter_articles(with_text=False):
+            clusters[article.id] = article.cluster or article.id
+            dup_of[article.id] = article.duplicate_of
+    return clusters, dup_of, took / len(corpus.docs) * 1000
+
+
+def run_simhash(corpus: Corpus, threshold: float) -> tuple[dict[str, str], dict[str, str | None]]:
+    """trafilatura's simhash: pairs at or above `threshold` joined, canonical by our rules."""
+    from trafilatura.deduplication import Simhash
+
+    hashes = {d.id: Simhash(d.text) for d in corpus.docs}
+    parent = {d.id: d.id for d in corpus.docs}
+
+    def find(x: str) -> str:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for a, b in itertools.combinations(corpus.docs, 2):
+        if hashes[a.id].similarity(hashes[b.id]) >= threshold:
+            parent[find(a.id)] = find(b.id)
+    return _with_canonicals(corpus, {d.id: find(d.id) for d in corpus.docs})
+
+
+def _with_canonicals(
+    corpus: Corpus, clusters: dict[str, str]
+) -> tuple[dict[str, str], dict[str, str | None]]:
+    settings = bench_settings()
+    groups: dict[str, list[Doc]] = defaultdict(list)
+    for d in corpus.docs:
+        groups[clusters[d.id]].append(d)
+    dup_of: dict[str, str | None] = {}
+    for members in groups.values():
+        canonical = choose_canonical([to_article(d) for d in members], settings)
+        for d in members:
+            dup_of[d.id] = None if d.id == canonical.id else canonical.id
+    return clusters, dup_of
+
+
+def score(
+    corpus: Corpus, clusters: dict[str, str], dup_of: dict[str, str | None]
+) -> dict[str, float]:
+    truth = {d.id: d.truth for d in corpus.docs}
+    template = {d.id for d in corpus.docs if d.template}
+    tp = fp = fn = merged_negatives = 0
+    for a, b in itertools.combinations(truth, 2):
+        same_truth = truth[a] == truth[b]
+        same_pred = clusters[a] == clusters[b]
+        tp += same_truth and same_pred
+        fp += same_pred and not same_truth
+        fn += same_truth and not same_pred
+        merged_negatives += same_pred and not same_truth and a in template and b in template
+    precision = tp / (tp + fp) if tp + fp else 1.0
+    recall = tp / (tp + fn) if tp + fn else 1.0
+    f1 = 2 * precision * recall / (precision + recall) if precision + recall else 0.0
+    # Canonical: for every true story with reposts, the original is the canonical its found
+    # copies point to (and points nowhere itself).
+    right = total = 0
+    for d in corpus.docs:
+        if not d.original or sum(truth[x] == d.truth for x in truth) < 2:
+            continue
+        total += 1
+        members = [x for x in truth if truth[x] == d.truth and x != d.id]
+        found = [x for x in members if clusters[x] == clusters[d.id]]
+        right += dup_of[d.id] is None and all(dup_of[x] == d.id for x in found)
+    return {
+        "precision": precision,
+        "recall": recall,
+        "f1": f1,
+        "merged_hard_negative_pairs": merged_negatives,
+        "canonical": right / total if total else 1.0,
+        "stories": total,
+    }
+
+
+def quality(args: argparse.Namespace) -> None:
+    corpus = build(seed=args.seed)
+    n = len(corpus.docs)
+    kinds = defaultdict(int)
+    for d in corpus.docs:
+        kinds[d.kind] += 1
+    negatives = sum(d.template and d.original for d in corpus.docs)
+    print(
+        f"labelled set: {n} articles, {len({d.truth for d in corpus.docs})} true clusters, "
+        f"{negatives} templated hard negatives; kinds {dict(sorted(kinds.items()))}"
+    )
+    runs = [run_archiver(corpus) for _ in range(args.runs)]
+    clusters, dup_of, _ = runs[0]
+    ms = statistics.median(r[2] for r in runs)
+    ours = score(corpus, clusters, dup_of)
+    base = score(corpus, *run_simhash(corpus, 61 / 64))
+    best_t, best = 0.0, {"f1": -1.0}
+    for bits in range(0, 20):
+        t = (64 - bits) / 64
+        s = score(corpus, *run_simhash(corpus, t))
+        if s["f1"] > best["f1"]:
+            best_t, best = t, s
+    header = f"{'':28}{'precision':>10}{'recall':>8}{'F1':>8}{'merged neg':>12}{'canonical':>11}"
+    print(header)
+    for name, s in (
+        ("archiver (MinHash+verify)", ours),
+        ("trafilatura simhash <=3 bit", base),
+        (f"trafilatura simhash best ({best_t:.3f})", best),
+    ):
+        print(
+            f"{name:28}{s['precision']:>10.4f}{s['recall']:>8.4f}{s['f1']:>8.4f}"
+            f"{int(s['merged_hard_negative_pairs']):>12d}{s['canonical']:>11.4f}"
+        )
+    print(f"archiver decide+index: {ms:.2f} ms/article (median of {args.runs} runs, store on disk)")
+    if args.misses:
+        truth = {d.id: d for d in corpus.docs}
+        for a, b in itertools.combinations(truth, 2):
+            if truth[a].truth == truth[b].truth and clusters[a] != clusters[b]:
+                print("missed", a, b)
+            if truth[a].truth != truth[b].truth and clusters[a] == clusters[b]:
+                print("merged", a, b)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    sub = parser.add_subparsers(dest="part", required=True)
+    q = sub.add_parser("quality")
+    q.add_argument("--seed", type=int, default=7)
+    q.add_argument("--runs", type=int, default=3)
+    q.add_argument("--misses", action="store_true", help="list missed and merged pairs")
+    s = sub.add_parser("scale")
+    s.add_argument("--docs", type=int, default=100_000)
+    s.add_argument("--workers", type=int, default=0)
+    s.add_argument("--db", type=Path, default=None)
+    args = parser.parse_args()
+    if args.part == "quality":
+        quality(args)
+    else:
+        from bench.dedup_scale import scale
+
+        scale(args)
+
+
+if __name__ == "__main__":
+    main()
