@@ -1,21 +1,34 @@
-"""HTML to an `Extracted` document: the trafilatura boundary.
+"""HTML to an `Extracted` document: the trafilatura boundary, and the corrections after it.
 
-trafilatura finds the main text and basic metadata; what it gets wrong on Syrian pages
-(boilerplate lines, titles, Arabic dates, language) is corrected after it.
+trafilatura finds the main text; what it gets wrong on Syrian pages is corrected here:
+boilerplate lines (`boilerplate.py`, `learned.py`), credit lines (`credits.py`), titles
+(`titles.py`), Arabic dates (`dates.py`) and language (`language.py`). The page's own
+declarations are read from the tree first (`pagemeta.py`), since trafilatura prunes its copy.
+Every line taken out of the text is recorded in `Extracted.removed` with its reason.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from lxml import html as lxml_html
+from trafilatura.utils import load_html
 
+from archiver.boilerplate import Rules, line_key, remove_boilerplate
 from archiver.config import Outlet
-from archiver.models import Extracted
-from archiver.normalize import tidy_text
+from archiver.credits import take_credits
+from archiver.dates import FoundDate, choose_dates
+from archiver.language import detect_language
+from archiver.models import Extracted, Removal
+from archiver.normalize import fold, tidy_text
+from archiver.pagemeta import PageMeta, read_page_meta
+from archiver.titles import TitleAffixes, choose_title
+
+# Longest text kept in a Removal for a dropped page element (selectors remove whole blocks).
+_REMOVAL_CHARS = 300
 
 
 @dataclass(frozen=True)
@@ -24,48 +37,153 @@ class ExtractOptions:
 
     outlet: Outlet | None = None
     feed_published: str | None = None  # a date from the feed or sitemap that listed the page
-    learned_lines: frozenset[str] = frozenset()  # lines learned as boilerplate for the outlet
+    learned_lines: frozenset[str] = (
+        frozenset()
+    )  # folded lines learned as boilerplate for the outlet
     encoding: str | None = None  # how the bytes were decoded, recorded in the result
+    learned_affixes: TitleAffixes = TitleAffixes()  # title affixes learned for the outlet
+    # trafilatura's fast mode skips its readability/jusText fallback: about 20% quicker and
+    # equal F1 overall, but it loses most of the text on some pages (bench/extract_eval.py)
+    fast: bool = False
 
 
-def extract_html(html: str, url: str | None, options: ExtractOptions | None = None) -> Extracted | None:
+def extract_html(
+    html: str, url: str | None, options: ExtractOptions | None = None
+) -> Extracted | None:
     """Extract the main text and metadata of one HTML page; None when it has no main text."""
     options = options or ExtractOptions()
     if not html.strip():
         return None
+    # trafilatura's own loader: the same tree it would build from the string (comments and
+    # processing instructions removed), so handing it the tree changes nothing in its output
     try:
-        tree = lxml_html.fromstring(html)
-    except (ValueError, lxml_html.etree.ParserError):
+        tree = load_html(html)
+    except (TypeError, ValueError):
         return None
-    if options.outlet is not None:
-        _drop_selectors(tree, options.outlet.drop_selectors)
+    if tree is None:
+        return None
+    outlet = options.outlet
+    removed: list[Removal] = []
+    if outlet is not None and outlet.drop_selectors:
+        removed.extend(_drop_selectors(tree, outlet.drop_selectors))
+    meta = read_page_meta(tree, url)
     doc = trafilatura.bare_extraction(
-        tree, url=url, with_metadata=True, include_comments=False, favor_precision=False
+        tree, url=url, with_metadata=True, include_comments=False, fast=options.fast
     )
     if doc is None:
         return None
     data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    text = tidy_text(data.get("text") or "")
-    if not text:
+    lines = [line for line in tidy_text(data.get("text") or "").split("\n") if line.strip()]
+    if not lines:
         return None
+
+    site_names = _site_names(meta, data.get("sitename"), outlet, url)
+    title = choose_title(
+        headline=meta.headline,
+        og_title=meta.og_title,
+        html_title=meta.html_title,
+        h1s=meta.h1s,
+        article_h1s=meta.article_h1s,
+        fallback=data.get("title"),
+        site_names=site_names,
+        affixes=options.learned_affixes,
+    )
+    lines, title_removed = _drop_title_repeats(lines, title)
+    removed.extend(title_removed)
+    rules = Rules(
+        outlet_phrases=outlet.boilerplate if outlet is not None else (),
+        learned=options.learned_lines,
+    )
+    lines, cue_removed = remove_boilerplate(lines, rules)
+    removed.extend(cue_removed)
+    lines, credits = take_credits(lines)
+    removed.extend(credits.removed)
+    if not lines:
+        return None
+    text = "\n".join(lines)
+
+    published, modified, date_source = choose_dates(
+        meta, url, options.feed_published, lines, data.get("date")
+    )
+    declared = [
+        *meta.languages,
+        *([outlet.language] if outlet is not None and outlet.language else []),
+    ]
     return Extracted(
         text=text,
-        title=(data.get("title") or None),
-        authors=_split_authors(data.get("author")),
-        published=data.get("date") or options.feed_published,
-        date_source="trafilatura" if data.get("date") else ("feed" if options.feed_published else None),
-        language=_page_language(tree) or data.get("language") or None,
-        site_name=data.get("sitename") or None,
+        title=title,
+        authors=_merge_authors(_split_authors(data.get("author")), meta.authors, credits.authors),
+        published=published.value if published else None,
+        modified=_modified(modified, published),
+        date_source=date_source,
+        date_precision=published.precision if published else None,
+        language=detect_language(text, declared),
+        site_name=data.get("sitename") or (site_names[0] if site_names else None),
         canonical_url=_canonical_link(tree, url),
         description=data.get("description") or None,
+        source_credit=credits.source_credit,
+        removed=tuple(removed),
         encoding=options.encoding,
+        html_title=meta.html_title,
     )
 
 
-def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> None:
+def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> list[Removal]:
+    removed: list[Removal] = []
     for selector in selectors:
         for element in tree.cssselect(selector):
+            text = " ".join(element.text_content().split())
+            if text:
+                removed.append(Removal(text[:_REMOVAL_CHARS], f"selector:{selector}"))
             element.drop_tree()
+    return removed
+
+
+def _drop_title_repeats(lines: list[str], title: str | None) -> tuple[list[str], list[Removal]]:
+    """The headline repeated as the first lines of the text (Enab Baladi does it twice)."""
+    if not title:
+        return lines, []
+    key = line_key(title)
+    removed: list[Removal] = []
+    while len(lines) > 1 and len(removed) < 3 and line_key(lines[0]) == key:
+        removed.append(Removal(lines[0], "title-repeat"))
+        lines = lines[1:]
+    return lines, removed
+
+
+def _site_names(
+    meta: PageMeta, sitename: str | None, outlet: Outlet | None, url: str | None
+) -> list[str]:
+    names = list(meta.site_names)
+    if sitename:
+        names.append(sitename)
+    if outlet is not None:
+        names.extend(n for n in (outlet.label, *outlet.aliases) if n)
+    host = urlsplit(url).hostname if url else None
+    if host:
+        # "baladi-news.com" names itself "Baladi News" in titles
+        labels = [p for p in host.split(".") if p not in ("www", "en", "ar", "m", "amp")]
+        if labels:
+            names.append(re.sub(r"[-_]+", " ", labels[0]))
+    return names
+
+
+def _merge_authors(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:
+    seen: set[str] = set()
+    merged: list[str] = []
+    for group in groups:
+        for name in group:
+            key = fold(name)
+            if key and key not in seen:
+                seen.add(key)
+                merged.append(name)
+    return tuple(merged)
+
+
+def _modified(modified: FoundDate | None, published: FoundDate | None) -> str | None:
+    if modified is None or (published is not None and modified.value == published.value):
+        return None
+    return modified.value
 
 
 def _split_authors(value: str | None) -> tuple[str, ...]:
@@ -74,16 +192,9 @@ def _split_authors(value: str | None) -> tuple[str, ...]:
     return tuple(part.strip() for part in value.split(";") if part.strip())
 
 
-def _page_language(tree: Any) -> str | None:
-    lang = tree.get("lang") or tree.get("xml:lang")
-    if lang:
-        return str(lang).split("-")[0].strip().lower() or None
-    return None
-
-
 def _canonical_link(tree: Any, url: str | None) -> str | None:
     for link in tree.iterfind(".//link[@rel]"):
         if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
-            href = link.get("href").strip()
+            href = str(link.get("href")).strip()
             return urljoin(url, href) if url else href
     return None

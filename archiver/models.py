@@ -62,6 +62,7 @@ class Extracted:
     source_credit: str | None = None  # the outlet a repost credits ("Source: SANA")
     removed: tuple[Removal, ...] = ()
     encoding: str | None = None
+    html_title: str | None = None  # the page's <title> as found, for learning site affixes
 
 
 @dataclass(kw_only=True)

@@ -1,0 +1,250 @@
+"""Boilerplate lines trafilatura keeps, removed in three layers, each removal recorded.
+
+1. Built-in Arabic and English cues (read also / related / share / follow us / tags / copyright /
+   comments / widgets), matched after `normalize.fold` so spelling variants (إقرأ/اقرأ,
+   أيضاً/أيضًا/أيضا) all hit, with positional rules: an inline teaser line goes; a "related" header
+   takes the short headline lines after it; a comment header near the end takes the rest;
+   a sentence that merely mentions the words stays (cues match line starts or whole lines).
+2. The outlet's own `boilerplate` phrases from the config.
+3. Lines learned from the archive (see `learned.py`): verbatim repeats across an outlet.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from archiver.models import Removal
+from archiver.normalize import fold
+
+_NON_WORD = re.compile(r"[\W_]+")
+
+
+def line_key(line: str) -> str:
+    """A line folded and stripped of punctuation and symbols, for cue matching."""
+    return _NON_WORD.sub(" ", fold(line)).strip()
+
+
+def _keys(*phrases: str) -> tuple[str, ...]:
+    return tuple(line_key(p) for p in phrases)
+
+
+# Whole-line cues heading a block of teaser headlines (the block goes with the header).
+_RELATED_HEADERS = frozenset(
+    _keys(
+        "related", "related articles", "related posts", "related news", "related stories",
+        "related content", "related topics", "more stories", "more news", "other news",
+        "check also", "see also", "read also", "also read", "read more", "you may also like",
+        "you might also like", "recommended", "recommended for you", "most read", "most popular",
+        "latest news", "more from this section", "مقالات متعلقة", "مواضيع متعلقة",
+        "أخبار متعلقة", "مقالات ذات صلة", "مواضيع ذات صلة", "أخبار ذات صلة", "ذات صلة",
+        "الأكثر قراءة", "الأكثر مشاهدة", "آخر الأخبار", "أحدث الأخبار", "أخبار أخرى",
+        "مواضيع أخرى", "قد يعجبك أيضاً", "ربما يعجبك أيضاً", "اقرأ أيضاً", "شاهد أيضاً",
+        "المزيد من الأخبار",
+    )
+)  # fmt: skip
+# Line-start cues of an inline teaser ("اقرأ أيضاً: <headline>", "Read also: <headline>").
+_TEASER_STARTS = _keys(
+    "read also", "also read", "read more", "see also", "related", "related article",
+    "related story", "related coverage", "more on this", "you may also like", "you might also like",
+    "continue reading", "read full story", "read the full story", "read entire article",
+    "click here to read", "اقرأ أيضاً", "اقرأ كذلك", "اقرأ المزيد", "شاهد أيضاً", "طالع أيضاً",
+    "ذات صلة", "مواضيع ذات صلة", "أخبار ذات صلة", "مقالات ذات صلة", "قد يعجبك أيضاً",
+    "ربما يعجبك أيضاً", "أكمل القراءة", "للمزيد اقرأ", "اقرأ المقال كاملا", "اقرأ الخبر كاملا",
+)  # fmt: skip
+# Whole-line cues that open a comment section: it and everything after it go (near the end).
+_COMMENT_HEADERS = _keys(
+    "leave a reply", "leave a comment", "comments are closed", "post a comment", "no comments",
+    "add new comment", "add a comment", "comments", "show comments", "join the conversation",
+    "التعليقات", "إضافة تعليق", "إضافة تعليق جديد", "أضف تعليق", "أضف تعليقك", "اترك تعليقاً",
+    "اترك رداً", "إرسال تعليق", "ليست هناك تعليقات", "التعليقات مغلقة", "عذراً التعليقات مغلقة",
+    "تعليقات حول الموضوع", "لإرسال تعليق", "شارك برأيك", "اكتب تعليقك",
+)  # fmt: skip
+# Whole lines that are widgets, tickers, share rows or navigation residue.
+_WIDGETS = frozenset(
+    _keys(
+        "A A A", "news ticker", "breaking news", "عاجل", "share", "share this",
+        "share this article",
+        "share this story", "share on facebook", "share on twitter", "tweet", "شارك", "مشاركة",
+        "شارك الخبر", "شارك المقال", "شارك هذا المقال", "print", "طباعة", "email", "back to top",
+        "back to top button", "العودة إلى الأعلى", "exit mobile version", "no result",
+        "view all result", "advertisement", "advertisements", "sponsored", "إعلان", "إعلانات",
+        "recommend article", "search for keyword", "skip to content", "skip to main content",
+        "d bloggers like this", "powered by blogger", "older post", "newer post", "أحدث أقدم",
+        "subscribe", "اشترك", "follow us", "تابعونا", "source link", "copy link", "نسخ الرابط",
+        "attached with photos and video", "photo and video attached",
+        "attached with pictures and video", "مرفق بالصور والفيديو", "مرفق بالفيديو والصور",
+        "إقرأ أيضاً", "الخبر التالي", "الخبر السابق", "next article", "previous article",
+        "next post", "previous post", "المقال التالي", "المقال السابق", "read more",
+        "اقرأ المزيد", "continue reading", "أكمل القراءة",
+    )
+)  # fmt: skip
+_SOCIAL_WORDS = frozenset(
+    _keys(
+        "facebook", "twitter", "x", "whatsapp", "telegram", "linkedin", "email", "print",
+        "pinterest", "reddit", "messenger", "copy", "link", "share", "فيسبوك", "فيس بوك", "تويتر",
+        "واتساب", "واتس اب", "تلغرام", "تليغرام", "تيليغرام", "شارك", "مشاركة", "عبر", "على",
+        "youtube", "يوتيوب", "instagram", "انستغرام", "إنستغرام", "tiktok", "تيك توك",
+    )
+)  # fmt: skip
+# Short lines starting with these are calls to action, tag rows, copyright or cookie notices.
+_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("follow", _keys(
+        "follow us on", "follow us at", "join our telegram", "join our channel", "join us on",
+        "subscribe to our", "subscribe to the", "sign up for our", "تابعونا على", "تابعونا عبر",
+        "تابعونا في", "تابعوا", "انضموا إلى", "انضم إلى قناتنا", "اشترك في", "اشتركوا في",
+        "للاشتراك في", "لمتابعة آخر الأخبار", "لمتابعة أخبار", "حمل تطبيق", "download our app",
+    )),
+    ("copyright", _keys(
+        "copyright", "all rights reserved", "جميع الحقوق محفوظة", "حقوق النشر", "الحقوق محفوظة",
+        "كل الحقوق محفوظة",
+    )),
+    ("cookies", _keys(
+        "this website uses cookies", "this site uses cookies", "we use cookies",
+        "يستخدم هذا الموقع", "نستخدم ملفات تعريف الارتباط",
+    )),
+    ("donate", _keys(
+        "support our journalism", "support independent journalism", "donate now", "ادعمونا",
+        "تبرع الآن", "ساهم في دعم", "ادعم الصحافة",
+    )),
+    ("form", _keys("sender's name", "sender's email", "receiver's name", "receiver's email")),
+)  # fmt: skip
+# Tag rows need a label and a colon ("Tags: a, b"), so a sentence about tags stays.
+_TAGS = re.compile(
+    r"^\s*(?:tags|tagged|topics|keywords|الكلمات المفتاحيه|كلمات مفتاحيه|الوسوم|وسوم"
+    r"|الكلمات الدلاليه)\s*[:：]"
+)
+_VIEWS = re.compile(
+    r"^(?:views?|reads|المشاهدات|مشاهدات|مشاهده|القراءات)?\s*\d[\d,. ]*\s*(?:views?|مشاهده)?$"
+)
+_READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائق)\s*(?:read|قراءه|للقراءه)$")
+# Disclaimers: recognised by their typical clause anywhere in a line at the start or end.
+_DISCLAIMERS = _keys(
+    "does not necessarily reflect", "do not necessarily reflect", "has not verified the content",
+    "views set out in this article", "this article was translated and edited by",
+    "لا تعبر بالضرورة عن", "لا تعبر بالضرورة", "لا يعبر بالضرورة",
+)  # fmt: skip
+_LATIN = re.compile(r"[a-z]")
+
+
+def _alternation(cues: tuple[str, ...]) -> re.Pattern[str]:
+    """One regex for many line-start cues (longest first), instead of a loop per line."""
+    return re.compile("^(?:" + "|".join(sorted(map(re.escape, cues), key=len, reverse=True)) + ")")
+
+
+_TEASER_RE = _alternation(_TEASER_STARTS)
+_PREFIX_RES = tuple((reason, _alternation(starts)) for reason, starts in _PREFIXES)
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Per-outlet additions to the built-in cues."""
+
+    outlet_phrases: tuple[str, ...] = ()  # layer 2, from the outlet's config
+    learned: frozenset[str] = frozenset()  # layer 3, folded lines learned from the archive
+
+
+def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[str], list[Removal]]:
+    """Drop boilerplate from non-empty lines of extracted text; return kept lines and removals."""
+    phrases = tuple(k for k in (line_key(p) for p in rules.outlet_phrases) if k)
+    kept: list[str] = []
+    removed: list[Removal] = []
+    total = len(lines)
+    index = 0
+    while index < total:
+        line = lines[index]
+        folded = fold(line)
+        key = _NON_WORD.sub(" ", folded).strip()
+        reason = _line_reason(line, folded, key, index, total, phrases, rules.learned)
+        if reason is None and key in _RELATED_HEADERS and index > 0:
+            block = _teaser_block(lines, index + 1)
+            removed.append(Removal(line, "cue:related-block"))
+            removed.extend(Removal(lines[j], "cue:related-block") for j in range(index + 1, block))
+            index = block
+            continue
+        if reason is None and key in _COMMENT_HEADERS and index > 0 and index >= total * 0.5:
+            removed.extend(Removal(lines[j], "cue:comments") for j in range(index, total))
+            break
+        if reason is None:
+            kept.append(line)
+        else:
+            removed.append(Removal(line, reason))
+        index += 1
+    return kept, removed
+
+
+def _line_reason(
+    line: str,
+    folded: str,
+    key: str,
+    index: int,
+    total: int,
+    phrases: tuple[str, ...],
+    learned: frozenset[str],
+) -> str | None:
+    if learned and folded in learned:
+        return "learned-line"
+    if phrases and _matches_phrase(key, phrases):
+        return "outlet-phrase"
+    if not key:
+        return "cue:symbols" if len(line.strip()) <= 3 else None
+    words = key.count(" ") + 1
+    if key in _WIDGETS or _READ_TIME.match(key) or (words <= 4 and _VIEWS.match(key)):
+        return "cue:widget"
+    if words <= 12 and all(w in _SOCIAL_WORDS for w in key.split()):
+        return "cue:share"
+    if words <= 40 and _is_teaser(key, folded):
+        return "cue:read-also"
+    if _TAGS.match(folded):
+        return "cue:tags"
+    if words <= 30:
+        for reason, pattern in _PREFIX_RES:
+            match = pattern.match(key)
+            if match is not None and _starts_with(key, match.group()):
+                return f"cue:{reason}"
+        if "©" in line and words <= 20:
+            return "cue:copyright"
+    edge = index < 2 or index >= total - 4
+    if edge and words <= 80 and any(d in key for d in _DISCLAIMERS):
+        return "cue:disclaimer"
+    return None
+
+
+def _starts_with(key: str, cue: str) -> bool:
+    """Line-start match; Latin cues need a word boundary, Arabic ones may be glued to a headline."""
+    if not key.startswith(cue):
+        return False
+    if len(key) == len(cue) or not _LATIN.search(cue[-1]):
+        return True
+    return key[len(cue)] == " "
+
+
+def _is_teaser(key: str, folded: str) -> bool:
+    match = _TEASER_RE.match(key)
+    if match is None:
+        return False
+    for cue in (c for c in _TEASER_STARTS if key.startswith(c)):
+        if _starts_with(key, cue) and len(key) > len(cue):
+            rest = folded.lstrip()
+            # "Read more about X in our report" is a teaser only when short or marked off
+            return key.count(" ") - cue.count(" ") <= 15 or bool(
+                re.search(r"^[^:：»\-|]{0,30}[:：»\-|]", rest)
+            )
+    return False
+
+
+def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
+    for phrase in phrases:
+        if key == phrase or key.startswith(phrase + " ") or key.endswith(" " + phrase):
+            return True
+        if phrase in key and len(key) <= 2 * len(phrase) + 20:
+            return True
+    return False
+
+
+def _teaser_block(lines: list[str], start: int) -> int:
+    """End of the run of short headline-like lines after a related header."""
+    end = start
+    while end < len(lines) and line_key(lines[end]).count(" ") < 20:
+        end += 1
+    return end

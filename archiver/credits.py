@@ -1,0 +1,116 @@
+"""Credit lines at the edges of an article: bylines to `authors`, "Source: X" to `source_credit`.
+
+Reposts end with "المصدر: بلدي نيوز" or "Source: SANA", and North Press signs off with
+"إعداد: … – تحرير: …"; left in the text these lines make copies differ and hide which outlet
+a repost credits, so they move into fields (the dedup stage uses `source_credit`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from archiver.models import Removal
+from archiver.normalize import fold
+
+_SOURCE = re.compile(
+    r"^\(?\s*(?:source|sources|المصدر|المصادر|مصدر الخبر)\s*[:/：]\s*(?P<who>.+?)\)?$"
+)
+# Labels that introduce names; "by" alone needs capitalised names (see _byline_names).
+_ROLES = (
+    r"written by|reporting by|reported by|report by|words by|story by|contributed by|"
+    r"prepared by|edited by|editing by|translated by|translation|photos? by|"
+    r"بقلم|كتب|كتبت|كتبه|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
+)
+_ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
+_BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
+_PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
+_NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
+# An editor signature closing SANA articles: "Name / Name" or "Name/Name".
+_SIGNATURE = re.compile(r"^[^\d/:.!?؟]{2,30}\s*/\s*[^\d/:.!?؟]{2,30}$")
+
+
+@dataclass
+class Credits:
+    """What the credit lines said, and the lines taken out."""
+
+    authors: list[str] = field(default_factory=list)
+    source_credit: str | None = None
+    removed: list[Removal] = field(default_factory=list)
+
+
+def take_credits(lines: list[str], head: int = 3, tail: int = 4) -> tuple[list[str], Credits]:
+    """Move credit lines among the first `head` and last `tail` lines into a `Credits`."""
+    credits = Credits()
+    drop: set[int] = set()
+    edge = [i for i in range(len(lines)) if i < head or i >= len(lines) - tail]
+    for i in edge:
+        if _credit_line(lines[i], credits, at_end=i == len(lines) - 1):
+            drop.add(i)
+    if len(drop) == len(lines):  # never empty the article for credits
+        return lines, Credits()
+    return [line for i, line in enumerate(lines) if i not in drop], credits
+
+
+def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
+    text = " ".join(line.split()).strip(" .")
+    if not text or len(text.split()) > 14:
+        return False
+    folded = fold(text)
+    match = _SOURCE.match(folded)
+    if match is not None:
+        # take the name from the original text when the label is spelled plainly
+        original = _SOURCE.match(text.lower())
+        who = text[original.start("who") : original.end("who")] if original else match["who"]
+        who = who.strip(" ()").strip()
+        if who and credits.source_credit is None:
+            credits.source_credit = who
+        credits.removed.append(Removal(line, "credit:source"))
+        return True
+    names = _byline_names(text, folded)
+    if names:
+        credits.authors.extend(n for n in names if n not in credits.authors)
+        credits.removed.append(Removal(line, "credit:byline"))
+        return True
+    if at_end and _SIGNATURE.match(text) and len(text.split()) <= 6:
+        credits.authors.extend(n.strip() for n in text.split("/") if n.strip())
+        credits.removed.append(Removal(line, "credit:signature"))
+        return True
+    return False
+
+
+def _byline_names(text: str, folded: str) -> list[str]:
+    names: list[str] = []
+    parts = _PART_SPLIT.split(text) if _ROLE_LINE.match(folded) else [text]
+    for part in parts:
+        part = part.strip()
+        role = _ROLE_LINE.match(fold(part))
+        if role is not None:
+            names.extend(_split_names(_cut_label(part)))
+            continue
+        by = _BY.match(part)
+        if by is not None and _looks_like_names(by["who"]):
+            names.extend(_split_names(by["who"]))
+            continue
+        if len(parts) == 1 or not names:
+            return []  # every part of a credit line must be a credit
+    return [n for n in names if n]
+
+
+def _cut_label(part: str) -> str:
+    match = re.match(r"^[^:：]{1,25}[:：]\s*(?P<rest>.+)$", part)
+    if match is not None:
+        return match["rest"]
+    words = part.split()
+    # "Reporting by Name", "كتب Name": drop the label words
+    label = 2 if len(words) > 2 and words[1].lower() == "by" else 1
+    return " ".join(words[label:])
+
+
+def _split_names(value: str) -> list[str]:
+    return [n.strip(" .") for n in _NAME_SPLIT.split(value) if n.strip(" .")]
+
+
+def _looks_like_names(value: str) -> bool:
+    words = [w for w in re.split(r"\s+|,", value) if w and w.lower() not in ("and", "&")]
+    return 0 < len(words) <= 8 and all(w[0].isupper() for w in words)

@@ -1,0 +1,302 @@
+"""Publication dates: parsing ISO, Arabic and English date strings, and choosing among sources.
+
+htmldate (inside trafilatura) knows no Levantine month names and falls back to `YYYY-01-01`
+for "9 تشرين الأول 2017"; it also drops the time and offset of `article:published_time`.
+Here dates are parsed after `normalize.fold` (alef/hamza forms, tashkeel, Arabic-Indic digits),
+keep their time and offset when given, and carry a precision so a year stays a year.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, timedelta
+from email.utils import parsedate_to_datetime
+from typing import Any
+
+from archiver.normalize import fold
+from archiver.pagemeta import PageMeta
+
+PRECISIONS = ("year", "month", "day", "minute", "second")
+
+
+@dataclass(frozen=True)
+class FoundDate:
+    """A parsed date: an ISO 8601 string as precise as the source, and that precision."""
+
+    value: str  # "2017", "2017-10", "2017-10-09", "2017-10-09T14:05", "…T14:05:30+03:00"
+    precision: str  # one of PRECISIONS
+
+    @property
+    def day(self) -> str:
+        """The calendar part (YYYY, YYYY-MM or YYYY-MM-DD)."""
+        return self.value[:10]
+
+    def rank(self) -> int:
+        return PRECISIONS.index(self.precision)
+
+
+# Month names after `fold`: Levantine/Syriac, Egyptian (transliterated), Maghrebi, English.
+_MONTHS: dict[str, int] = {}
+_MONTH_FORMS = {
+    1: "كانون الثاني|كانون ثاني|كانون 2|يناير|جانفي|january|jan",
+    2: "شباط|فبراير|فيفري|february|feb",
+    3: "اذار|مارس|march|mar",
+    4: "نيسان|ابريل|افريل|april|apr",
+    5: "ايار|مايو|ماي|may",
+    6: "حزيران|يونيو|يونيه|جوان|june|jun",
+    7: "تموز|يوليو|يوليه|جويليه|july|jul",
+    8: "اب|اغسطس|اغسطس|اوت|august|aug",
+    9: "ايلول|سبتمبر|september|sept|sep",
+    10: "تشرين الاول|تشرين اول|تشرين 1|اكتوبر|اوكتوبر|october|oct",
+    11: "تشرين الثاني|تشرين ثاني|تشرين 2|نوفمبر|november|nov",
+    12: "كانون الاول|كانون اول|كانون 1|ديسمبر|december|dec",
+}
+for _number, _forms in _MONTH_FORMS.items():
+    for _form in _forms.split("|"):
+        _MONTHS[_form] = _number
+# Longest first so "كانون الثاني" wins over a shorter prefix and "مايو" over "ماي".
+_MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=True))
+# A month, optionally doubled as "يناير (كانون الثاني)" or "ديسمبر/ كانون الاول".
+_MONTH = rf"(?P<m1>{_MONTH_RE})\.?(?:\s*[(/]\s*(?P<m2>{_MONTH_RE})\s*\)?)?(?!\w)"
+_SEP = r"[\s,\-/.]*"
+_TIME = (
+    r"(?:[\s,\-–|]*(?:الساعه\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|ص|م)?(?!\w))?"
+)
+_DAY_MONTH_YEAR = re.compile(
+    rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_SEP}{_MONTH}{_SEP}(?P<y>\d{{4}})(?!\d){_TIME}"
+)
+_MONTH_DAY_YEAR = re.compile(
+    rf"(?<!\w){_MONTH}{_SEP}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)[\s,]+(?P<y>\d{{4}})(?!\d){_TIME}"
+)
+_MONTH_YEAR = re.compile(rf"(?<!\w){_MONTH}{_SEP}(?P<y>\d{{4}})(?!\d)")
+_NUMERIC_YMD = re.compile(
+    rf"(?<!\d)(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?!\d){_TIME}"
+)
+_NUMERIC_DMY = re.compile(
+    rf"(?<!\d)(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}})(?!\d){_TIME}"
+)
+_ISO = re.compile(
+    r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
+    r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
+    r"\s*(?P<tz>Z|[+-]\d{2}:?\d{2})?)?)?)?$"
+)
+_URL_DAY = re.compile(r"/(?P<y>(?:19|20)\d{2})[/_-](?P<m>\d{1,2})[/_-](?P<d>\d{1,2})(?:/|[_-]|$)")
+_URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/")
+_URL_COMPACT = re.compile(r"[/_-](?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[/_.-]|$)")
+
+
+def parse_iso(value: str) -> FoundDate | None:
+    """Parse an ISO 8601 date or datetime, keeping its offset; None if invalid."""
+    match = _ISO.match(value.strip())
+    if match is None:
+        return None
+    g = match.groupdict()
+    year = int(g["y"])
+    if g["m"] is None:
+        return FoundDate(f"{year:04d}", "year") if _plausible_year(year) else None
+    if g["d"] is None:
+        return _build(year, int(g["m"]), None)
+    tz = g["tz"]
+    if tz and tz != "Z" and ":" not in tz:
+        tz = f"{tz[:3]}:{tz[3:]}"
+    return _build(year, int(g["m"]), int(g["d"]), g["H"], g["M"], g["S"], tz)
+
+
+def parse_date(value: str) -> FoundDate | None:
+    """Parse a date string in any supported form: ISO, RFC 2822, Arabic or English text."""
+    value = value.strip()
+    if not value:
+        return None
+    found = parse_iso(value)
+    if found is not None:
+        return found
+    if re.match(r"^[A-Za-z]{3},?\s+\d{1,2}\s+[A-Za-z]{3}\s+\d{4}\s+\d{2}:\d{2}", value):
+        try:
+            moment = parsedate_to_datetime(value)
+        except (TypeError, ValueError):
+            moment = None
+        if moment is not None:
+            return _from_datetime(moment)
+    return find_text_date(value)
+
+
+def find_text_date(text: str) -> FoundDate | None:
+    """The first full date (day, month, year) written in `text`, in Arabic or English."""
+    folded = fold(text)
+    best: tuple[int, FoundDate] | None = None
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY):
+        for match in pattern.finditer(folded):
+            found = _from_match(match)
+            if found is not None:
+                if best is None or match.start() < best[0]:
+                    best = (match.start(), found)
+                break
+    return best[1] if best else None
+
+
+def find_month_date(text: str) -> FoundDate | None:
+    """A month and year written without a day ("آذار 2018"), as month precision."""
+    match = _MONTH_YEAR.search(fold(text))
+    if match is None:
+        return None
+    return _build(int(match["y"]), _month_number(match), None)
+
+
+def date_from_url(url: str | None) -> FoundDate | None:
+    """A date written in a URL path (/2021/03/19/, /2021/03/, -20210319-)."""
+    if not url:
+        return None
+    path = url.split("?", 1)[0].split("#", 1)[0]
+    for pattern in (_URL_DAY, _URL_COMPACT):
+        match = pattern.search(path)
+        if match is not None:
+            found = _build(int(match["y"]), int(match["m"]), int(match["d"]))
+            if found is not None:
+                return found
+    match = _URL_MONTH.search(path)
+    if match is not None:
+        return _build(int(match["y"]), int(match["m"]), None)
+    return None
+
+
+def suspicious_new_year(value: str | None) -> bool:
+    """True for htmldate's fallback `YYYY-01-01`, which usually means 'only the year was found'."""
+    return bool(value) and len(value or "") == 10 and (value or "").endswith("-01-01")
+
+
+def _from_match(match: re.Match[str]) -> FoundDate | None:
+    g = match.groupdict()
+    year = int(g["y"])
+    if "a" in g:  # numeric day/month: Syrian pages write D/M; M/D only when D/M is impossible
+        first, second = int(g["a"]), int(g["b"])
+        day, month = (second, first) if second > 12 >= first else (first, second)
+    elif "m1" in g:
+        day, month = int(g["d"]), _month_number(match)
+    else:
+        day, month = int(g["d"]), int(g["m"])
+    hour, minute = g.get("H"), g.get("M")
+    if hour is not None and g.get("ampm"):
+        hour = str(_to_24h(int(hour), g["ampm"]))
+    return _build(year, month, day, hour, minute, g.get("S"), None)
+
+
+def _month_number(match: re.Match[str]) -> int:
+    return _MONTHS[match["m1"]]
+
+
+def _to_24h(hour: int, marker: str) -> int:
+    afternoon = marker in ("pm", "p.m.", "م")
+    if afternoon and hour < 12:
+        return hour + 12
+    if not afternoon and hour == 12:
+        return 0
+    return hour
+
+
+def _plausible_year(year: int) -> bool:
+    return 1900 <= year <= datetime.now(UTC).year + 1
+
+
+def _build(
+    year: int,
+    month: int,
+    day: int | None,
+    hour: str | None = None,
+    minute: str | None = None,
+    second: str | None = None,
+    tz: str | None = None,
+) -> FoundDate | None:
+    if not _plausible_year(year) or not 1 <= month <= 12:
+        return None
+    if day is None:
+        return FoundDate(f"{year:04d}-{month:02d}", "month")
+    try:
+        moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(second or 0))
+    except ValueError:
+        return None
+    if moment.date() > date.today() + timedelta(days=2):
+        return None  # a date in the future is an event date, not a publication date
+    if hour is None or minute is None:
+        return FoundDate(moment.strftime("%Y-%m-%d"), "day")
+    if (hour, minute, second) == ("00", "00", None) and tz is None:
+        return FoundDate(moment.strftime("%Y-%m-%d"), "day")  # midnight without zone: a bare date
+    value = moment.strftime("%Y-%m-%dT%H:%M:%S" if second is not None else "%Y-%m-%dT%H:%M")
+    if tz:
+        value += "+00:00" if tz == "Z" else tz
+    return FoundDate(value, "second" if second is not None else "minute")
+
+
+def _from_datetime(moment: datetime) -> FoundDate | None:
+    offset = moment.strftime("%z")
+    tz = f"{offset[:3]}:{offset[3:]}" if offset else None
+    return _build(
+        moment.year, moment.month, moment.day,
+        f"{moment.hour:02d}", f"{moment.minute:02d}", f"{moment.second:02d}", tz,
+    )  # fmt: skip
+
+
+def choose_dates(
+    meta: PageMeta,
+    url: str | None,
+    feed_published: str | None,
+    lines: list[str],
+    fallback: str | None,
+) -> tuple[FoundDate | None, FoundDate | None, str | None]:
+    """(published, modified, date_source) from the page, in the documented order of trust.
+
+    Structured data (JSON-LD, then <meta>), the feed or sitemap, the URL, the visible text
+    (date elements, then the first and last lines of the article), then trafilatura's
+    htmldate guess; a `YYYY-01-01` guess with nothing to confirm it is kept as a year only.
+    """
+    modified = _first_valid(value for _, value in meta.modified)
+    for source in ("jsonld", "meta"):
+        found = _first_valid(value for kind, value in meta.published if kind == source)
+        if found is not None:
+            return found, modified, source
+    text_date = _text_date(meta, lines)
+    for source, found in (
+        ("feed", parse_date(feed_published) if feed_published else None),
+        ("url", date_from_url(url)),
+    ):
+        if found is not None:
+            # a text date that agrees with a coarser source adds the missing day and time
+            if (
+                text_date is not None
+                and found.rank() < text_date.rank()
+                and text_date.day.startswith(found.day)
+            ):
+                return text_date, modified, "text"
+            return found, modified, source
+    if text_date is not None:
+        return text_date, modified, "text"
+    guess = parse_iso(fallback) if fallback else None
+    if guess is not None and not suspicious_new_year(guess.value):
+        return guess, modified, "trafilatura"
+    month = _first_valid((find_month_date(t) for t in meta.date_texts[:10]), parsed=True)
+    if month is not None:
+        return month, modified, "text"
+    if guess is not None:
+        return FoundDate(guess.value[:4], "year"), modified, "trafilatura"
+    return None, modified, None
+
+
+def _text_date(meta: PageMeta, lines: list[str]) -> FoundDate | None:
+    candidates = [*meta.date_texts[:20], *lines[:4], *lines[-3:]]
+    for text in candidates:
+        if len(text) > 400:
+            text = text[:400]
+        found = find_text_date(text) if not _ISO.match(text.strip()) else parse_iso(text)
+        if found is not None:
+            return found
+    return None
+
+
+def _first_valid(values: Iterable[Any], *, parsed: bool = False) -> FoundDate | None:
+    for value in values:
+        found = value if parsed else (parse_date(value) if isinstance(value, str) else None)
+        if isinstance(found, FoundDate):
+            return found
+    return None

@@ -1,0 +1,134 @@
+"""Layer 3 of boilerplate removal: lines and title affixes learned from an outlet's own archive.
+
+A line that recurs verbatim (after `fold`) on many articles of one outlet is a slogan, a
+disclaimer or a donation appeal, not news; a title segment shared by most of an outlet's
+titles (" - It's Over 9000!") is the site's name. Counts live in the archive's SQLite index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterable
+
+from archiver.models import Removal
+from archiver.normalize import fold
+from archiver.titles import TitleAffixes, affix_key, split_title
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS learned_outlets (
+    outlet TEXT PRIMARY KEY,
+    articles INTEGER NOT NULL DEFAULT 0,   -- articles observed
+    titles INTEGER NOT NULL DEFAULT 0      -- page titles observed
+);
+CREATE TABLE IF NOT EXISTS learned_lines (
+    outlet TEXT NOT NULL,
+    line TEXT NOT NULL,                    -- folded line
+    articles INTEGER NOT NULL DEFAULT 0,   -- articles it appeared in
+    PRIMARY KEY (outlet, line)
+);
+CREATE TABLE IF NOT EXISTS learned_affixes (
+    outlet TEXT NOT NULL,
+    side TEXT NOT NULL,                    -- prefix | suffix
+    affix TEXT NOT NULL,                   -- folded title segment
+    titles INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (outlet, side, affix)
+);
+"""
+
+# A line seen in at least MIN_ARTICLES articles and in at least SHARE of the outlet's articles
+# is boilerplate: news sentences rarely repeat verbatim; slogans repeat on nearly every page.
+MIN_ARTICLES = 4
+SHARE = 0.2
+# Lines shorter than this are too generic to learn ("Damascus", a lone number).
+MIN_LINE_CHARS = 12
+MAX_LINE_CHARS = 600
+
+
+def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
+    """Count each distinct line of one stored article of `outlet`."""
+    lines = {fold(line) for line in text.split("\n")}
+    lines = {line for line in lines if MIN_LINE_CHARS <= len(line) <= MAX_LINE_CHARS}
+    with conn:
+        conn.execute(
+            "INSERT INTO learned_outlets (outlet, articles) VALUES (?, 1) "
+            "ON CONFLICT(outlet) DO UPDATE SET articles = articles + 1",
+            (outlet,),
+        )
+        conn.executemany(
+            "INSERT INTO learned_lines (outlet, line, articles) VALUES (?, ?, 1) "
+            "ON CONFLICT(outlet, line) DO UPDATE SET articles = articles + 1",
+            [(outlet, line) for line in sorted(lines)],
+        )
+
+
+def observe_article(
+    conn: sqlite3.Connection,
+    outlet: str,
+    text: str,
+    removed: Iterable[Removal | dict[str, str]] = (),
+    html_title: str | None = None,
+) -> None:
+    """Observe a stored article: its text plus the lines already removed as learned, and its title.
+
+    Learned lines are removed before storing, so they are counted back in here; otherwise a
+    learned line would stop being seen and fall below the threshold.
+    """
+    again = [
+        r.text if isinstance(r, Removal) else r.get("text", "")
+        for r in removed
+        if (r.reason if isinstance(r, Removal) else r.get("reason")) == "learned-line"
+    ]
+    observe_lines(conn, outlet, "\n".join([text, *again]))
+    if html_title:
+        observe_title(conn, outlet, html_title)
+
+
+def learned_lines(conn: sqlite3.Connection, outlet: str) -> frozenset[str]:
+    """Folded lines that are boilerplate for `outlet` (for `ExtractOptions.learned_lines`)."""
+    total = _count(conn, outlet, "articles")
+    need = max(MIN_ARTICLES, SHARE * total)
+    rows = conn.execute(
+        "SELECT line FROM learned_lines WHERE outlet = ? AND articles >= ?", (outlet, need)
+    )
+    return frozenset(row[0] for row in rows)
+
+
+def observe_title(conn: sqlite3.Connection, outlet: str, html_title: str) -> None:
+    """Count the first and last segments of one page `<title>` of `outlet`."""
+    segments = split_title(html_title)
+    with conn:
+        conn.execute(
+            "INSERT INTO learned_outlets (outlet, titles) VALUES (?, 1) "
+            "ON CONFLICT(outlet) DO UPDATE SET titles = titles + 1",
+            (outlet,),
+        )
+        if len(segments) < 2:
+            return
+        conn.executemany(
+            "INSERT INTO learned_affixes (outlet, side, affix, titles) VALUES (?, ?, ?, 1) "
+            "ON CONFLICT(outlet, side, affix) DO UPDATE SET titles = titles + 1",
+            [
+                (outlet, "prefix", affix_key(segments[0])),
+                (outlet, "suffix", affix_key(segments[-1])),
+            ],
+        )
+
+
+def learned_affixes(conn: sqlite3.Connection, outlet: str) -> TitleAffixes:
+    """Title prefixes and suffixes shared by many of `outlet`'s titles."""
+    total = _count(conn, outlet, "titles")
+    need = max(3, 0.3 * total)
+    rows = conn.execute(
+        "SELECT side, affix FROM learned_affixes WHERE outlet = ? AND titles >= ?", (outlet, need)
+    ).fetchall()
+    return TitleAffixes(
+        prefixes=frozenset(a for side, a in rows if side == "prefix"),
+        suffixes=frozenset(a for side, a in rows if side == "suffix"),
+    )
+
+
+def _count(conn: sqlite3.Connection, outlet: str, column: str) -> int:
+    row = conn.execute(
+        f"SELECT {column} FROM learned_outlets WHERE outlet = ?", (outlet,)
+    ).fetchone()
+    return int(row[0]) if row else 0

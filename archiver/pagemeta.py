@@ -1,0 +1,261 @@
+"""What a page says about itself: JSON-LD, <meta> tags, lang attributes, headings, site identity.
+
+Read once from the parsed tree before trafilatura prunes its copy, so titles, dates and language
+can be chosen from the page's own declarations rather than from trafilatura's guesses.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+from urllib.parse import urlsplit
+
+# <meta> names/properties/itemprops that carry a publication or modification date.
+_PUBLISHED_KEYS = (
+    "article:published_time",
+    "datepublished",
+    "og:published_time",
+    "article.published",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dc.date",
+    "dcterms.created",
+    "date",
+    "original-publication-date",
+)
+_MODIFIED_KEYS = ("article:modified_time", "datemodified", "og:updated_time", "dcterms.modified")
+_ARTICLE_TYPES = {
+    "newsarticle",
+    "article",
+    "blogposting",
+    "reportagenews",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "report",
+    "scholarlyarticle",
+    "liveblogposting",
+}
+# Classes and ids of elements that hold a visible publication date.
+_DATE_HINT = re.compile(r"date|time|publish|posted|entry-meta|post-meta|byline", re.IGNORECASE)
+# How many elements of the headline region to inspect for a date.
+_REGION_ELEMENTS = 400
+
+
+@dataclass
+class PageMeta:
+    """Declarations found in one page; every field may be empty."""
+
+    html_title: str | None = None
+    og_title: str | None = None
+    headline: str | None = None  # JSON-LD headline of the article object
+    h1s: list[str] = field(default_factory=list)
+    article_h1s: list[str] = field(default_factory=list)  # h1s inside <article>/<main>
+    site_names: list[str] = field(
+        default_factory=list
+    )  # og:site_name, JSON-LD publisher, home links
+    published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw value)
+    modified: list[tuple[str, str]] = field(default_factory=list)
+    date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
+    languages: list[str] = field(default_factory=list)  # declared, most specific first
+    authors: list[str] = field(default_factory=list)
+
+
+def read_page_meta(tree: Any, url: str | None) -> PageMeta:
+    """Collect the page's own declarations from an lxml tree (which is left unchanged)."""
+    meta = PageMeta()
+    _read_meta_tags(tree, meta)
+    _read_json_ld(tree, meta)
+    _read_headings(tree, meta)
+    _read_home_links(tree, url, meta)
+    _read_date_elements(tree, meta)
+    for lang in (tree.get("lang"), tree.get("xml:lang")):
+        if lang:
+            meta.languages.append(lang)
+    body = tree.find("body")
+    if body is not None and body.get("lang"):
+        meta.languages.append(body.get("lang"))
+    return meta
+
+
+def _text(element: Any) -> str:
+    return " ".join(element.text_content().split())
+
+
+def _read_meta_tags(tree: Any, meta: PageMeta) -> None:
+    title = tree.find(".//title")
+    if title is not None:
+        meta.html_title = _text(title) or None
+    for element in tree.iterfind(".//meta"):
+        key = (
+            element.get("property") or element.get("name") or element.get("itemprop") or ""
+        ).lower()
+        content = (element.get("content") or "").strip()
+        if not key:
+            if (element.get("http-equiv") or "").lower() == "content-language" and content:
+                meta.languages.append(content)
+            continue
+        if not content:
+            continue
+        if key in ("og:title", "twitter:title") and meta.og_title is None:
+            meta.og_title = content
+        elif key in ("og:site_name", "application-name", "twitter:site"):
+            meta.site_names.append(content.lstrip("@"))
+        elif key in _PUBLISHED_KEYS:
+            meta.published.append(("meta", content))
+        elif key in _MODIFIED_KEYS:
+            meta.modified.append(("meta", content))
+        elif key in ("og:locale", "language", "dc.language", "content-language"):
+            meta.languages.append(content)
+        elif key in ("author", "article:author") and not content.startswith("http"):
+            meta.authors.append(content)
+    for element in tree.iterfind(".//time[@itemprop]"):
+        prop = element.get("itemprop", "").lower()
+        value = element.get("datetime") or _text(element)
+        if prop == "datepublished" and value:
+            meta.published.append(("meta", value))
+        elif prop == "datemodified" and value:
+            meta.modified.append(("meta", value))
+
+
+def _read_json_ld(tree: Any, meta: PageMeta) -> None:
+    articles: list[dict[str, Any]] = []
+    others: list[dict[str, Any]] = []
+    for script in tree.iterfind(".//script[@type]"):
+        if script.get("type", "").strip().lower() != "application/ld+json" or not script.text:
+            continue
+        try:
+            data = json.loads(script.text, strict=False)
+        except ValueError:
+            continue
+        for obj in _walk(data):
+            if _types(obj) & _ARTICLE_TYPES:
+                articles.append(obj)
+            else:
+                others.append(obj)
+    for obj in articles + others:
+        is_article = any(obj is a for a in articles)
+        for key, target in (("datePublished", meta.published), ("dateModified", meta.modified)):
+            value = obj.get(key)
+            if isinstance(value, str) and value.strip():
+                # article objects outrank <meta>; a WebPage's dates only back them up
+                target.insert(0, ("jsonld", value)) if is_article else target.append(
+                    ("jsonld", value)
+                )
+        if is_article:
+            headline = obj.get("headline") or obj.get("name")
+            if isinstance(headline, str) and headline.strip() and meta.headline is None:
+                meta.headline = " ".join(headline.split())
+            meta.authors.extend(_names(obj.get("author")))
+            meta.site_names.extend(_names(obj.get("publisher")))
+            lang = obj.get("inLanguage")
+            if isinstance(lang, str) and lang:
+                meta.languages.insert(0, lang)
+        elif _types(obj) & {"website", "organization", "newsmediaorganization"}:
+            meta.site_names.extend(_names(obj))
+
+
+def _types(obj: dict[str, Any]) -> set[str]:
+    kinds = obj.get("@type")
+    items = kinds if isinstance(kinds, list) else [kinds]
+    return {k.lower() for k in items if isinstance(k, str)}
+
+
+def _walk(data: Any) -> list[dict[str, Any]]:
+    """Every dict in a JSON-LD document, depth-first (handles @graph and lists)."""
+    found: list[dict[str, Any]] = []
+    stack = [data]
+    while stack:
+        item = stack.pop(0)
+        if isinstance(item, dict):
+            found.append(item)
+            graph = item.get("@graph")
+            if isinstance(graph, list):
+                stack.extend(graph)
+        elif isinstance(item, list):
+            stack.extend(item)
+    return found
+
+
+def _names(value: Any) -> list[str]:
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if isinstance(item, str) and item.strip() and not item.startswith("http"):
+            names.append(" ".join(item.split()))
+    return names
+
+
+def _read_headings(tree: Any, meta: PageMeta) -> None:
+    for h1 in tree.iterfind(".//h1"):
+        text = _text(h1)
+        if not text:
+            continue
+        meta.h1s.append(text)
+        if any(a.tag in ("article", "main") for a in h1.iterancestors()):
+            meta.article_h1s.append(text)
+
+
+def _read_home_links(tree: Any, url: str | None, meta: PageMeta) -> None:
+    """Text or logo alt of links to the site's front page: how a site names itself."""
+    homes = {"/", "./", "index.html", "/index.html"}
+    parts = urlsplit(url) if url else None
+    if parts is not None and parts.netloc:
+        for scheme in ("http:", "https:", ""):
+            root = f"{scheme}//{parts.netloc}"
+            homes.update({root, root + "/"})
+    # string membership instead of urljoin per link: pages have hundreds of links
+    for link in tree.iterfind(".//a[@href]"):
+        if link.get("href", "").strip() not in homes:
+            continue
+        text = _text(link)
+        if not text:
+            image = link.find(".//img[@alt]")
+            text = " ".join((image.get("alt") or "").split()) if image is not None else ""
+        if text and len(text) <= 60:
+            meta.site_names.append(text)
+
+
+def _read_date_elements(tree: Any, meta: PageMeta) -> None:
+    for element in tree.iterfind(".//time"):
+        value = element.get("datetime") or _text(element)
+        if value:
+            meta.date_texts.append(value)
+    # a visible date sits near the headline: search the region around the first h1 (or the
+    # <article>), not the whole page, whose sidebars carry other articles' dates
+    region = _headline_region(tree)
+    if region is None:
+        return
+    for count, element in enumerate(region.iter()):
+        if count > _REGION_ELEMENTS or len(meta.date_texts) >= 40:
+            break
+        hint = element.get("class") or element.get("id") if isinstance(element.tag, str) else None
+        if hint and _DATE_HINT.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            text = _text(element)
+            if 4 <= len(text) <= 120:
+                meta.date_texts.append(text)
+
+
+def _headline_region(tree: Any) -> Any:
+    article = tree.find(".//article")
+    if article is not None:
+        return article
+    h1 = tree.find(".//h1")
+    if h1 is None:
+        return None
+    region = h1
+    for _ in range(3):
+        parent = region.getparent()
+        if parent is None or parent.tag in ("body", "html"):
+            break
+        region = parent
+    return region
