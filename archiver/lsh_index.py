@@ -139,40 +139,53 @@ class NearIndex:
         ]
         return found[:limit]
 
-    def replace_all(self, article_ids: Sequence[str], fingerprints: Sequence[Fingerprint]) -> None:
-        """Drop the index and load it again in one pass, keys sorted (the batch rebuild)."""
+    def replace_all(
+        self,
+        article_ids: Sequence[str],
+        token_counts: Sequence[int],
+        keys: npt.NDArray[np.int64],
+        owners: npt.NDArray[np.int64],
+    ) -> None:
+        """Drop the index and load it again in one pass (the batch rebuild).
+
+        `keys`/`owners` is the sorted key table from `key_table`; owner i is article_ids[i].
+        """
+        # Dropping is much faster than deleting millions of rows; statements one by one, since
+        # executescript would commit the caller's transaction.
         self.conn.execute("DROP TABLE IF EXISTS dedup_keys")
         self.conn.execute("DELETE FROM dedup_docs")
         self.conn.execute("DELETE FROM dedup_params")
-        self.conn.executescript(SCHEMA)
+        for statement in SCHEMA.split(";"):
+            if statement.strip():
+                self.conn.execute(statement)
         self._checked = False
         self._check_params()
-        docs = np.arange(1, len(article_ids) + 1, dtype=np.int64)
         self.conn.executemany(
             "INSERT INTO dedup_docs (doc, article_id, tokens) VALUES (?, ?, ?)",
-            zip(docs.tolist(), article_ids, (len(f.tokens) for f in fingerprints), strict=True),
+            zip(range(1, len(article_ids) + 1), article_ids, token_counts, strict=True),
         )
-        keys, owners = key_table(fingerprints, docs)
+        # Rows arrive in primary-key order, so SQLite appends to the B-tree instead of seeking.
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)",
-            _chunked_pairs(keys, owners),
+            _chunked_pairs(keys, owners + 1),
         )
 
 
 def key_table(
-    fingerprints: Sequence[Fingerprint], docs: npt.NDArray[np.int64]
+    keys: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """All (key, doc) pairs of a batch, sorted by key then doc, without repeats."""
-    counts = np.fromiter((len(f.keys) for f in fingerprints), np.int64, len(fingerprints))
-    if counts.sum() == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    keys = np.concatenate([f.keys for f in fingerprints])
-    owners = np.repeat(docs, counts)
-    order = np.lexsort((owners, keys))
+    """The (key, owner) table of a batch, sorted by key then owner, without repeats.
+
+    `keys` holds every document's keys one after the other, `counts` how many each has;
+    owners are document positions (0-based).
+    """
+    owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    order = np.argsort(keys, kind="stable")  # stable: owners stay ascending within a key
     keys, owners = keys[order], owners[order]
+    del order
     keep = np.ones(len(keys), bool)
     keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    return keys[keep], owners[keep]
+    return keys[keep], owners[keep].astype(np.int64)
 
 
 def candidate_pairs(

@@ -146,9 +146,9 @@ def main(
 
 
 def _register() -> None:
-    from cli import crawl, export, extract, fetch, import_warc, ls, show, stats
+    from cli import clusters, crawl, dedup, export, extract, fetch, import_warc, ls, show, stats
 
-    for module in (fetch, crawl, extract, import_warc, ls, show, export, stats):
+    for module in (fetch, crawl, extract, import_warc, ls, show, export, stats, clusters, dedup):
         main.add_command(module.command)
 
 

@@ -1,0 +1,337 @@
+"""`dedup --rebuild`: recompute every fingerprint, the candidate index and all clusters in batch.
+
+Three passes, the first two on all cores (fork-started worker processes):
+
+1. fingerprint one representative per exact-copy group (texts are streamed, never all held);
+2. candidate pairs from the sorted key table (vectorized, see `lsh_index.candidate_pairs`),
+   verified with the same rapidfuzz rules as the incremental path;
+3. connected components (exact groups + verified pairs), a canonical per cluster by the usual
+   rules, and a rewrite of only the records whose dedup fields changed.
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import time
+from collections import defaultdict, deque
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+
+import numpy as np
+import numpy.typing as npt
+
+from archiver.config import Settings
+from archiver.dedup import MIN_BAND_HITS, choose_canonical, fingerprint_params, verify_rules
+from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
+from archiver.lsh_index import NearIndex, candidate_pairs, key_table
+from archiver.models import Article
+from archiver.store import Store
+from archiver.verify import VerifyRules, compare
+
+_CHUNK = 512  # documents per worker task
+
+# Set in the parent before the pool forks; workers inherit them (texts are never pickled).
+_TEXT_OF: Callable[[int], str] | None = None
+_PARAMS: FingerprintParams | None = None
+_RULES: VerifyRules | None = None
+
+
+@dataclass(frozen=True)
+class Edge:
+    """A verified pair of documents (positions in the batch)."""
+
+    a: int
+    b: int
+    method: str
+    similarity: float
+
+
+@dataclass(frozen=True)
+class NearResult:
+    """What the batch found: index key table, per-document word counts, verified pairs."""
+
+    keys: npt.NDArray[np.int64]
+    owners: npt.NDArray[np.int64]
+    token_counts: list[int]
+    candidate_pairs: int
+    edges: list[Edge]
+
+
+def _fingerprint_range(
+    bounds: tuple[int, int],
+) -> tuple[npt.NDArray[np.int64], list[int], list[int]]:
+    assert _TEXT_OF is not None and _PARAMS is not None
+    fingerprinter = _fingerprinter(_PARAMS)
+    keys: list[npt.NDArray[np.int64]] = []
+    counts: list[int] = []
+    tokens: list[int] = []
+    for i in range(*bounds):
+        fp = fingerprinter.fingerprint(_TEXT_OF(i))
+        k = np.unique(fp.keys)
+        keys.append(k)
+        counts.append(len(k))
+        tokens.append(len(fp.tokens))
+    return np.concatenate(keys) if keys else np.zeros(0, np.int64), counts, tokens
+
+
+@lru_cache(maxsize=2)
+def _fingerprinter(params: FingerprintParams) -> Fingerprinter:
+    return Fingerprinter(params)
+
+
+@lru_cache(maxsize=4096)
+def _tokens(i: int) -> tuple[str, ...]:
+    assert _TEXT_OF is not None
+    return tokenize(_TEXT_OF(i))
+
+
+def _verify_chunk(pairs: npt.NDArray[np.int64]) -> list[Edge]:
+    assert _RULES is not None
+    edges: list[Edge] = []
+    for a, b in pairs.tolist():
+        match = compare(_tokens(a), _tokens(b), _RULES)
+        if match is not None:
+            edges.append(Edge(a, b, match.method, match.similarity))
+    return edges
+
+
+def find_near_pairs(
+    count: int,
+    text_of: Callable[[int], str],
+    params: FingerprintParams,
+    rules: VerifyRules,
+    *,
+    max_bucket: int,
+    workers: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> NearResult:
+    """Fingerprint documents 0..count-1 (`text_of(i)` gives the text) and verify candidates."""
+    global _TEXT_OF, _PARAMS, _RULES
+    _TEXT_OF, _PARAMS, _RULES = text_of, params, rules
+    _tokens.cache_clear()
+    workers = workers or os.cpu_count() or 1
+    ranges = [(s, min(s + _CHUNK, count)) for s in range(0, count, _CHUNK)]
+    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
+    try:
+        mapped = pool.imap(_fingerprint_range, ranges) if pool else map(_fingerprint_range, ranges)
+        key_parts: list[npt.NDArray[np.int64]] = []
+        counts: list[int] = []
+        token_counts: list[int] = []
+        for keys, key_counts, tokens in mapped:
+            key_parts.append(keys)
+            counts += key_counts
+            token_counts += tokens
+        if progress:
+            progress(f"fingerprinted {count} documents")
+        all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, np.int64)
+        del key_parts
+        keys, owners = key_table(all_keys, np.asarray(counts, np.int64))
+        del all_keys
+        pairs = _candidates(keys, owners, max_bucket)
+        if progress:
+            progress(f"{len(pairs)} candidate pairs")
+        chunks = [pairs[s : s + _CHUNK] for s in range(0, len(pairs), _CHUNK)]
+        verified = pool.imap(_verify_chunk, chunks) if pool else map(_verify_chunk, chunks)
+        edges = [edge for part in verified for edge in part]
+    finally:
+        if pool:
+            pool.close()
+            pool.join()
+        _TEXT_OF = None
+        _tokens.cache_clear()
+    return NearResult(keys, owners, token_counts, len(pairs), edges)
+
+
+def _candidates(
+    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], max_bucket: int
+) -> npt.NDArray[np.int64]:
+    """Pairs worth verifying: MIN_BAND_HITS shared bands or one shared window, sorted by a."""
+    split = int(np.searchsorted(keys, WINDOW_BIT))  # band keys sort before window keys
+    band_a, band_b, band_n = candidate_pairs(keys[:split], owners[:split], max_bucket)
+    keep = band_n >= MIN_BAND_HITS
+    win_a, win_b, _ = candidate_pairs(keys[split:], owners[split:], max_bucket)
+    pairs = np.concatenate(
+        [np.stack([band_a[keep], band_b[keep]], axis=1), np.stack([win_a, win_b], axis=1)]
+    )
+    if len(pairs) == 0:
+        return pairs.reshape(0, 2)
+    return np.unique(pairs, axis=0)
+
+
+@dataclass(frozen=True)
+class RebuildStats:
+    """What `rebuild` did."""
+
+    articles: int
+    fingerprinted: int
+    candidate_pairs: int
+    verified_pairs: int
+    clusters: int  # with two or more members
+    duplicates: int
+    changed: int
+    seconds: float
+
+    def to_dict(self) -> dict[str, float | int]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def rebuild(
+    store: Store, settings: Settings, *, progress: Callable[[str], None] | None = None
+) -> RebuildStats:
+    """Recompute the near-duplicate index and every article's cluster from the stored texts."""
+    started = time.perf_counter()
+    dedup = settings.dedup
+    rows = store.conn.execute(
+        "SELECT id, sha256, path FROM articles ORDER BY fetched_at, id"
+    ).fetchall()
+    ids = [r[0] for r in rows]
+    # One representative per exact-copy group (the first fetched); copies follow it.
+    rep_of_sha: dict[str, int] = {}
+    group: list[int] = []
+    for i, row in enumerate(rows):
+        group.append(rep_of_sha.setdefault(row[1], i))
+    reps = sorted(set(group))
+    paths: list[str] = [str(rows[i][2]) for i in reps]
+    root = store.root
+    del rows
+
+    def text_of(i: int) -> str:
+        return (root / paths[i]).with_suffix(".txt").read_text(encoding="utf-8")
+
+    params = fingerprint_params(dedup)
+    if dedup.near:
+        found = find_near_pairs(
+            len(reps),
+            text_of,
+            params,
+            verify_rules(dedup),
+            max_bucket=dedup.max_bucket,
+            workers=dedup.workers,
+            progress=progress,
+        )
+    else:
+        empty = np.zeros(0, np.int64)
+        found = NearResult(empty, empty, [0] * len(reps), 0, [])
+    index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
+    with store.transaction():
+        index.replace_all([ids[i] for i in reps], found.token_counts, found.keys, found.owners)
+    edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
+    plan = plan_clusters(ids, group, edges, lambda members: _load(store, members), settings)
+    changed = _apply(store, plan)
+    multi = {cluster for cluster, dup, _, _ in plan.values() if dup is not None}
+    return RebuildStats(
+        articles=len(ids),
+        fingerprinted=len(reps),
+        candidate_pairs=found.candidate_pairs,
+        verified_pairs=len(edges),
+        clusters=len(multi),
+        duplicates=sum(dup is not None for _, dup, _, _ in plan.values()),
+        changed=changed,
+        seconds=round(time.perf_counter() - started, 3),
+    )
+
+
+Target = tuple[str, str | None, float | None, str | None]  # cluster, duplicate_of, sim, method
+
+
+def plan_clusters(
+    ids: Sequence[str],
+    group: Sequence[int],
+    edges: Sequence[Edge],
+    load: Callable[[list[str]], list[Article]],
+    settings: Settings,
+) -> dict[str, Target]:
+    """The dedup fields every article should have, from exact groups and verified edges.
+
+    `group[i]` is the position of i's exact-copy representative; a cluster is labelled by its
+    canonical's id; each duplicate's similarity and method are those of the edge that reached
+    it on the shortest path from the canonical.
+    """
+    parent = list(range(len(ids)))
+
+    def find(x: int) -> int:
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    for i, rep in enumerate(group):
+        parent[find(i)] = find(rep)
+    adjacency: dict[int, list[Edge]] = defaultdict(list)
+    for edge in edges:
+        parent[find(edge.a)] = find(edge.b)
+        adjacency[edge.a].append(edge)
+        adjacency[edge.b].append(edge)
+    components: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(ids)):
+        components[find(i)].append(i)
+    plan: dict[str, Target] = {}
+    for members in components.values():
+        if len(members) == 1:
+            plan[ids[members[0]]] = (ids[members[0]], None, None, None)
+            continue
+        articles = {a.id: a for a in load([ids[i] for i in members])}
+        canonical = choose_canonical(list(articles.values()), settings)
+        position = {ids[i]: i for i in members}[canonical.id]
+        reached = _reach(group[position], adjacency)
+        for i in members:
+            if i == position:
+                plan[ids[i]] = (canonical.id, None, None, None)
+            elif group[i] == group[position]:
+                plan[ids[i]] = (canonical.id, canonical.id, 1.0, "exact")
+            elif i != group[i]:  # an exact copy of another representative
+                sim, method = reached.get(group[i], (1.0, "exact"))
+                plan[ids[i]] = (canonical.id, canonical.id, sim, method)
+            else:
+                via = reached.get(i)
+                plan[ids[i]] = (canonical.id, canonical.id, *(via or (None, None)))
+    return plan
+
+
+def _reach(start: int, adjacency: dict[int, list[Edge]]) -> dict[int, tuple[float, str]]:
+    """Breadth-first from `start`: each reached node with the edge that first reached it."""
+    reached: dict[int, tuple[float, str]] = {}
+    queue = deque([start])
+    seen = {start}
+    while queue:
+        node = queue.popleft()
+        for edge in adjacency.get(node, []):
+            other = edge.b if edge.a == node else edge.a
+            if other not in seen:
+                seen.add(other)
+                reached[other] = (edge.similarity, edge.method)
+                queue.append(other)
+    return reached
+
+
+def _load(store: Store, ids: list[str]) -> list[Article]:
+    """Records (no text) of these articles, for choosing a canonical."""
+    marks = ",".join("?" * len(ids))
+    rows = store.conn.execute(f"SELECT record FROM articles WHERE id IN ({marks})", ids)
+    return [Article.from_dict(json.loads(r[0]) | {"text": ""}) for r in rows]
+
+
+def _apply(store: Store, plan: dict[str, Target]) -> int:
+    """Rewrite the records whose dedup fields differ from the plan; how many changed."""
+    current = {
+        row[0]: (row[1], row[2], row[3], row[4])
+        for row in store.conn.execute(
+            "SELECT id, cluster, duplicate_of, similarity, dedup_method FROM articles"
+        )
+    }
+    changed = [i for i, target in plan.items() if current.get(i) != target]
+    for start in range(0, len(changed), 1000):
+        with store.transaction():
+            for article_id in changed[start : start + 1000]:
+                cluster, duplicate_of, similarity, method = plan[article_id]
+                store.update_dedup(
+                    article_id,
+                    cluster=cluster,
+                    duplicate_of=duplicate_of,
+                    similarity=similarity,
+                    method=method,
+                )
+    return len(changed)

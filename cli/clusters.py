@@ -1,0 +1,86 @@
+"""`archiver clusters`: one JSON line per cluster of an original and its copies."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from typing import Any
+
+import click
+
+from archiver.store import Store
+from cli import App
+from cli.exit import EPILOG
+from cli.options import parse_date
+from cli.output import write_jsonl
+
+
+@click.command("clusters", epilog=EPILOG)
+@click.option(
+    "--min-size",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Only clusters with at least this many articles.",
+)
+@click.option(
+    "--outlet",
+    "outlets",
+    multiple=True,
+    help="Only clusters with a member from this outlet (repeatable).",
+)
+@click.option(
+    "--since",
+    callback=parse_date,
+    help="Only clusters whose canonical was published (or fetched) on or after this date.",
+)
+@click.pass_obj
+def command(app: App, min_size: int, outlets: tuple[str, ...], since: str | None) -> None:
+    """List clusters: the canonical article and every member (id, url, outlet, similarity, method).
+
+    \b
+    Examples:
+        archiver clusters
+        archiver clusters --min-size 3 --outlet sana-ar --since 2025-01-01
+    """
+    with app.open_store(write=False) as store:
+        write_jsonl(iter_clusters(store, min_size=min_size, outlets=outlets, since=since))
+
+
+def iter_clusters(
+    store: Store, *, min_size: int = 2, outlets: tuple[str, ...] = (), since: str | None = None
+) -> Iterator[dict[str, Any]]:
+    """Clusters as JSON-ready dicts, largest first, then by canonical date."""
+    sql = """
+        SELECT COALESCE(cluster, id) AS label, COUNT(*) AS size FROM articles
+        GROUP BY label HAVING size >= ?
+        ORDER BY size DESC, label"""
+    for label, _size in store.conn.execute(sql, (min_size,)).fetchall():
+        members = store.cluster_members(label)
+        if not members:  # an unclustered article (stored before dedup recorded clusters)
+            article = store.get(label)
+            members = [article] if article else []
+        if outlets and not any(m.outlet in outlets for m in members):
+            continue
+        canonical = next((m for m in members if m.duplicate_of is None), members[0])
+        date = canonical.published or canonical.fetched_at
+        if since and date < since:
+            continue
+        yield {
+            "cluster": label,
+            "size": len(members),
+            "canonical": canonical.id,
+            "canonical_url": canonical.url,
+            "published": canonical.published,
+            "members": [
+                {
+                    "id": m.id,
+                    "url": m.url,
+                    "outlet": m.outlet,
+                    "published": m.published,
+                    "similarity": m.similarity,
+                    "method": m.dedup_method,
+                    "duplicate_of": m.duplicate_of,
+                }
+                for m in members
+            ],
+        }
