@@ -8,8 +8,10 @@ run), so every WARC in the archive always reads back cleanly with warcio.
 
 from __future__ import annotations
 
+import gzip
 import io
 import os
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -154,15 +156,28 @@ class Capture:
     record_id: str
 
 
+class WarcFormatError(ValueError):
+    """A WARC file is damaged: a truncated record, a cut gzip stream, a record without target."""
+
+
 def read_captures(stream: BinaryIO) -> Iterator[Capture]:
-    """Every response (or resource) record in a WARC stream, as Pages with capture dates."""
+    """Every response (or resource) record in a WARC stream, as Pages with capture dates.
+
+    Raises `WarcFormatError` at the first damaged record (those before it were yielded), so a
+    truncated download never passes a cut page off as a whole one.
+    """
     for record in ArchiveIterator(stream, arc2warc=True):
         if record.rec_type not in ("response", "resource"):
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
+        if not uri:
+            raise WarcFormatError("a response record has no WARC-Target-URI")
         record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
         fetched = _parse_warc_date(record.rec_headers.get_header("WARC-Date"))
         body = record.content_stream().read()
+        if getattr(record.raw_stream, "limit", 0) > 0:
+            # warcio hands out a short body when the file ends inside the record.
+            raise WarcFormatError(f"the record of {uri} is truncated")
         status, headers, version = _http_parts(record)
         page = Page(
             url=uri,
@@ -175,6 +190,25 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             warc_record_id=record_id or None,
         )
         yield Capture(page, record_id)
+    _check_gzip_complete(stream)
+
+
+def _check_gzip_complete(stream: BinaryIO) -> None:
+    """Raise when a .warc.gz ends inside a gzip member (warcio drops such a tail silently)."""
+    if not stream.seekable():
+        return
+    stream.seek(0)
+    if stream.read(2) != b"\x1f\x8b":
+        return
+    stream.seek(0)
+    try:
+        with gzip.GzipFile(fileobj=stream) as inflated:
+            while inflated.read(1 << 20):
+                pass
+    except EOFError:
+        raise WarcFormatError("the file ends in the middle of a record (truncated)") from None
+    except (OSError, zlib.error) as exc:
+        raise WarcFormatError(f"damaged gzip data: {exc}") from None
 
 
 def _http_parts(record: Any) -> tuple[int, tuple[tuple[str, str], ...], str]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import click
 
 from archiver.pipeline import Pipeline
+from archiver.warc import WarcFormatError
 from cli import App
 from cli.exit import EPILOG, exit_code_for_statuses
 from cli.output import Tally, echo_err
@@ -34,7 +35,9 @@ def command(app: App, warcs: tuple[Path, ...]) -> None:
                     for _ in tally.stream(pipeline.import_warc(stream)):
                         pass
             except Exception as exc:  # noqa: BLE001 - a broken WARC fails itself, not the batch
-                if type(exc).__module__.startswith("archiver"):
+                if type(exc).__module__.startswith("archiver") and not isinstance(
+                    exc, WarcFormatError
+                ):
                     raise
                 tally.counts["failed"] += 1
                 echo_err(f"Error: {path}: not a readable WARC file ({exc})")

@@ -1,0 +1,132 @@
+"""`archiver import`: WARC captures (an outlet and a mirror) go through the pipeline offline."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from archiver.store import Store
+from tests.cli.helpers import (
+    MIRROR,
+    ORIGIN,
+    Capture,
+    build_warc,
+    import_sample,
+    invoke,
+    outlet_captures,
+    query,
+    records,
+    warc_records,
+    write_config,
+)
+from tests.servers import AR_TITLE, EN_TITLE
+
+
+def test_import_outlet_and_mirror(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    result = import_sample(tmp_path, archive)
+    got = {r["url"]: r for r in records(result)}
+    # The PDF and the 404 capture are passed over; every HTML response became an item.
+    assert set(got) == {
+        f"{ORIGIN}/en/market",
+        f"{ORIGIN}/ar/souq",
+        f"{ORIGIN}/en/library",
+        f"{MIRROR}/2024/11/market-copy",
+    }
+    original, copy = got[f"{ORIGIN}/en/market"], got[f"{MIRROR}/2024/11/market-copy"]
+    assert original["status"] == "stored" and original["title"] == EN_TITLE
+    assert copy["status"] == "duplicate"
+    assert copy["duplicate_of"] == original["id"] and copy["similarity"] == 1.0
+    assert copy["outlet"] == "mirror.example"  # not configured: named after its host
+    # The capture's date is the fetch date, and the original record id is kept.
+    assert original["fetched_at"] == "2024-11-02T08:15:00Z"
+    assert copy["fetched_at"] == "2024-11-05T12:00:00Z"
+    assert original["warc_record_id"] == "<urn:uuid:1b4f0e9d-0000-4000-8000-000000000001>"
+    ar = got[f"{ORIGIN}/ar/souq"]
+    assert ar["title"] == AR_TITLE and ar["encoding"] == "cp1256" and ar["language"] == "ar"
+    assert "import: 3 stored, 1 duplicate" in result.stderr
+    # Our own WARC holds the captures under their original record ids.
+    ids = {r[2] for r in warc_records(archive) if r[0] == "response"}
+    assert ids == {r["warc_record_id"] for r in got.values()}
+    assert query(archive, "SELECT COUNT(*) FROM fetches WHERE warc_record_id IS NOT NULL") == [(4,)]
+
+
+def test_configured_outlet_names_the_captures(tmp_path: Path) -> None:
+    config = write_config(tmp_path, [("orontes-courier", ORIGIN + "/", "en")])
+    warc = build_warc(tmp_path / "c.warc.gz", outlet_captures())
+    result = invoke(config, tmp_path / "archive", "import", str(warc))
+    outlets = {r["url"]: r["outlet"] for r in records(result)}
+    assert outlets[f"{ORIGIN}/en/market"] == "orontes-courier"
+    assert outlets[f"{MIRROR}/2024/11/market-copy"] == "mirror.example"
+
+
+def test_reimport_stores_nothing_twice(tmp_path: Path) -> None:
+    archive = tmp_path / "archive"
+    import_sample(tmp_path, archive)
+    before = warc_records(archive)
+    again = invoke(None, archive, "import", str(tmp_path / "courier.warc.gz"))
+    assert again.exit_code == 0
+    assert {r["status"] for r in records(again)} == {"unchanged"}
+    assert warc_records(archive) == before
+    with Store.open(archive) as store:
+        assert store.count() == 4
+
+
+def test_resource_records_and_missing_requests_are_read(tmp_path: Path) -> None:
+    page = (
+        b"<html lang='en'><body><article><h1>A resource capture</h1>"
+        + b"".join(
+            b"<p>Paragraph %d of a page saved as a resource record, " % i
+            + b"the way some archiving tools store whole documents.</p>"
+            for i in range(8)
+        )
+        + b"</article></body></html>"
+    )
+    warc = build_warc(
+        tmp_path / "r.warc.gz",
+        [Capture(f"{ORIGIN}/saved", page, "text/html", kind="resource")],
+        with_requests=False,
+    )
+    result = invoke(None, tmp_path / "archive", "import", str(warc))
+    assert result.exit_code == 0, result.stderr
+    (record,) = records(result)
+    assert record["status"] == "stored" and "resource record" in record["text"]
+
+
+def test_unreadable_warc_fails_that_file_only(tmp_path: Path) -> None:
+    junk = tmp_path / "junk.warc.gz"
+    junk.write_bytes(b"\x1f\x8b\x08\x00garbage that is not a gzip member" * 10)
+    good = build_warc(tmp_path / "good.warc.gz", outlet_captures()[:1])
+    result = invoke(None, tmp_path / "archive", "import", str(junk), str(good))
+    assert result.exit_code == 3
+    assert [r["status"] for r in records(result)] == ["stored"]
+    assert "junk.warc.gz" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_missing_warc_is_a_usage_error(tmp_path: Path) -> None:
+    result = invoke(None, tmp_path / "archive", "import", str(tmp_path / "absent.warc.gz"))
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert not (tmp_path / "archive").exists()
+
+
+def test_import_without_arguments_is_a_usage_error(tmp_path: Path) -> None:
+    assert invoke(None, tmp_path / "archive", "import").exit_code == 2
+
+
+@pytest.mark.parametrize("keep", [0.8, 0.9, 0.95])
+def test_truncated_warc_keeps_what_came_before(tmp_path: Path, keep: float) -> None:
+    warc = build_warc(tmp_path / "t.warc.gz", outlet_captures())
+    data = warc.read_bytes()
+    warc.write_bytes(data[: int(len(data) * keep)])  # the mirror's capture is cut
+    result = invoke(None, tmp_path / "archive", "import", str(warc))
+    assert result.exit_code == 3
+    assert "truncated" in result.stderr and "Traceback" not in result.stderr
+    got = {r["url"]: r["status"] for r in records(result)}
+    assert got == {
+        f"{ORIGIN}/en/market": "stored",
+        f"{ORIGIN}/ar/souq": "stored",
+        f"{ORIGIN}/en/library": "stored",
+    }
+    assert query(tmp_path / "archive", "PRAGMA integrity_check") == [("ok",)]
