@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from archiver.credits import is_credit_line
 from archiver.models import Removal
 from archiver.normalize import fold
 
@@ -52,13 +53,20 @@ _TEASER_STARTS = _keys(
     "ذات صلة", "مواضيع ذات صلة", "أخبار ذات صلة", "مقالات ذات صلة", "قد يعجبك أيضاً",
     "ربما يعجبك أيضاً", "أكمل القراءة", "للمزيد اقرأ", "اقرأ المقال كاملا", "اقرأ الخبر كاملا",
 )  # fmt: skip
-# Whole-line cues that open a comment section: it and everything after it go (near the end).
-_COMMENT_HEADERS = _keys(
-    "leave a reply", "leave a comment", "comments are closed", "post a comment", "no comments",
-    "add new comment", "add a comment", "comments", "show comments", "join the conversation",
-    "التعليقات", "إضافة تعليق", "إضافة تعليق جديد", "أضف تعليق", "أضف تعليقك", "اترك تعليقاً",
-    "اترك رداً", "إرسال تعليق", "ليست هناك تعليقات", "التعليقات مغلقة", "عذراً التعليقات مغلقة",
-    "تعليقات حول الموضوع", "لإرسال تعليق", "شارك برأيك", "اكتب تعليقك",
+# Whole-line cues that open a comment section: near the end, it and everything after it go;
+# elsewhere only the line itself.
+_COMMENT_HEADERS = frozenset(
+    _keys(
+        "leave a reply", "leave a comment", "post a comment", "add new comment", "add a comment",
+        "comments", "show comments", "join the conversation", "التعليقات", "إضافة تعليق",
+        "إضافة تعليق جديد", "أضف تعليق", "أضف تعليقك", "اترك تعليقاً", "اترك رداً", "إرسال تعليق",
+        "تعليقات حول الموضوع", "لإرسال تعليق", "شارك برأيك", "اكتب تعليقك",
+    )
+)  # fmt: skip
+# One-line notices that a page has no comments: only the line goes.
+_COMMENT_NOTICES = _keys(
+    "comments are closed", "no comments", "ليست هناك تعليقات", "التعليقات مغلقة",
+    "عذراً التعليقات مغلقة", "التعليقات مغلقة حالياً",
 )  # fmt: skip
 # Whole lines that are widgets, tickers, share rows or navigation residue.
 _WIDGETS = frozenset(
@@ -74,7 +82,8 @@ _WIDGETS = frozenset(
         "subscribe", "اشترك", "follow us", "تابعونا", "source link", "copy link", "نسخ الرابط",
         "attached with photos and video", "photo and video attached",
         "attached with pictures and video", "مرفق بالصور والفيديو", "مرفق بالفيديو والصور",
-        "إقرأ أيضاً", "الخبر التالي", "الخبر السابق", "next article", "previous article",
+        *_COMMENT_NOTICES, "إقرأ أيضاً", "الخبر التالي", "الخبر السابق", "next article",
+        "previous article",
         "next post", "previous post", "المقال التالي", "المقال السابق", "read more",
         "اقرأ المزيد", "continue reading", "أكمل القراءة",
     )
@@ -122,8 +131,15 @@ _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائ�
 _DISCLAIMERS = _keys(
     "does not necessarily reflect", "do not necessarily reflect", "has not verified the content",
     "views set out in this article", "this article was translated and edited by",
-    "لا تعبر بالضرورة عن", "لا تعبر بالضرورة", "لا يعبر بالضرورة",
+    "لا تعبر بالضرورة عن", "لا تعبر بالضرورة", "لا يعبر بالضرورة", "لا تعبر عن رأي",
+    "لا تعكس رأي", "do not reflect the views", "not necessarily those of",
 )  # fmt: skip
+# Comment-policy notices under an article: a policy phrase together with a comments word.
+_POLICIES = _keys(
+    "privacy policy", "terms of use", "terms of service", "community guidelines",
+    "سياسة الخصوصية", "شروط استخدام", "شروط الاستخدام", "إرشادات الاستخدام",
+)  # fmt: skip
+_COMMENT_WORDS = ("comment", "تعليق", "التعليقات", "مشاركات")
 _LATIN = re.compile(r"[a-z]")
 
 
@@ -155,16 +171,20 @@ def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[s
         line = lines[index]
         folded = fold(line)
         key = _NON_WORD.sub(" ", folded).strip()
-        reason = _line_reason(line, folded, key, index, total, phrases, rules.learned)
-        if reason is None and key in _RELATED_HEADERS and index > 0:
+        if key in _RELATED_HEADERS and index > 0:
             block = _teaser_block(lines, index + 1)
             removed.append(Removal(line, "cue:related-block"))
             removed.extend(Removal(lines[j], "cue:related-block") for j in range(index + 1, block))
             index = block
             continue
-        if reason is None and key in _COMMENT_HEADERS and index > 0 and index >= total * 0.5:
+        if key in _COMMENT_HEADERS and index > 0:
+            if index < total * 0.5:
+                removed.append(Removal(line, "cue:comments"))
+                index += 1
+                continue
             removed.extend(Removal(lines[j], "cue:comments") for j in range(index, total))
             break
+        reason = _line_reason(line, folded, key, index, total, phrases, rules.learned)
         if reason is None:
             kept.append(line)
         else:
@@ -204,9 +224,16 @@ def _line_reason(
                 return f"cue:{reason}"
         if "©" in line and words <= 20:
             return "cue:copyright"
-    edge = index < 2 or index >= total - 4
+    edge = index < 3 or index >= total - 4
     if edge and words <= 80 and any(d in key for d in _DISCLAIMERS):
         return "cue:disclaimer"
+    if (
+        index >= total - 4
+        and words <= 80
+        and any(p in key for p in _POLICIES)
+        and any(c in key for c in _COMMENT_WORDS)
+    ):
+        return "cue:comment-policy"
     return None
 
 
@@ -245,6 +272,8 @@ def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
 def _teaser_block(lines: list[str], start: int) -> int:
     """End of the run of short headline-like lines after a related header."""
     end = start
-    while end < len(lines) and line_key(lines[end]).count(" ") < 20:
+    while (
+        end < len(lines) and line_key(lines[end]).count(" ") < 20 and not is_credit_line(lines[end])
+    ):
         end += 1
     return end

@@ -52,6 +52,11 @@ def take_credits(lines: list[str], head: int = 3, tail: int = 4) -> tuple[list[s
     return [line for i, line in enumerate(lines) if i not in drop], credits
 
 
+def is_credit_line(line: str) -> bool:
+    """Whether `line` is a source or byline credit (without recording anything)."""
+    return _credit_line(line, Credits(), at_end=False)
+
+
 def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
     text = " ".join(line.split()).strip(" .")
     if not text or len(text.split()) > 14:

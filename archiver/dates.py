@@ -62,7 +62,7 @@ _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=Tr
 _MONTH = rf"(?P<m1>{_MONTH_RE})\.?(?:\s*[(/]\s*(?P<m2>{_MONTH_RE})\s*\)?)?(?!\w)"
 _SEP = r"[\s,\-/.]*"
 _TIME = (
-    r"(?:[\s,\-–|]*(?:الساعه\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
+    r"(?:[\s,\-–|•·]*(?:الساعه\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
     r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|ص|م)?(?!\w))?"
 )
 _DAY_MONTH_YEAR = re.compile(
@@ -273,11 +273,18 @@ def choose_dates(
     if text_date is not None:
         return text_date, modified, "text"
     guess = parse_iso(fallback) if fallback else None
-    if guess is not None and not suspicious_new_year(guess.value):
-        return guess, modified, "trafilatura"
     month = _first_valid((find_month_date(t) for t in meta.date_texts[:10]), parsed=True)
     if month is not None:
+        # a month shown by the article outranks htmldate's guess unless the guess agrees with it
+        if (
+            guess is not None
+            and guess.value.startswith(month.value)
+            and guess.rank() > month.rank()
+        ):
+            return guess, modified, "trafilatura"
         return month, modified, "text"
+    if guess is not None and not suspicious_new_year(guess.value):
+        return guess, modified, "trafilatura"
     if guess is not None:
         return FoundDate(guess.value[:4], "year"), modified, "trafilatura"
     return None, modified, None

@@ -200,9 +200,13 @@ def _read_headings(tree: Any, meta: PageMeta) -> None:
         text = _text(h1)
         if not text:
             continue
-        meta.h1s.append(text)
-        if any(a.tag in ("article", "main") for a in h1.iterancestors()):
+        ancestors = {a.tag for a in h1.iterancestors()}
+        if ancestors & {"article", "main"}:
             meta.article_h1s.append(text)
+        elif "header" in ancestors:
+            meta.site_names.append(text)  # a page-header h1 outside the article is the site's name
+            continue
+        meta.h1s.append(text)
 
 
 def _read_home_links(tree: Any, url: str | None, meta: PageMeta) -> None:
@@ -249,10 +253,18 @@ def _headline_region(tree: Any) -> Any:
     article = tree.find(".//article")
     if article is not None:
         return article
-    h1 = tree.find(".//h1")
-    if h1 is None:
+    # the first heading outside page chrome (blog themes title posts with h2)
+    heading = next(
+        (
+            h
+            for h in tree.iter("h1", "h2")
+            if not any(a.tag in ("header", "nav", "aside", "footer") for a in h.iterancestors())
+        ),
+        None,
+    )
+    if heading is None:
         return None
-    region = h1
+    region = heading
     for _ in range(3):
         parent = region.getparent()
         if parent is None or parent.tag in ("body", "html"):

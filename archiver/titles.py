@@ -83,19 +83,6 @@ def choose_title(
     """Pick the article's title from the page's candidates (see module docstring)."""
     names = {affix_key(n) for n in site_names if n and affix_key(n)}
     h1_list = [h for h in h1s if h]
-    # A <title> segment equal to a non-article h1 is the site's name
-    # ("Headline - Blog Name" with <h1>Blog Name</h1> in the header).
-    if html_title:
-        segments = split_title(html_title)
-        if len(segments) > 1:
-            for h1 in h1_list:
-                key = affix_key(h1)
-                if (
-                    key in (affix_key(segments[0]), affix_key(segments[-1]))
-                    and h1 not in article_h1s
-                ):
-                    if not any(affix_key(s) == key for s in segments[1:-1]):
-                        names.add(key)
     cleaned_title = strip_affixes(html_title, names, affixes) if html_title else None
     candidates: list[str] = []
     for value in (headline, og_title):
