@@ -48,6 +48,7 @@ class Farm:
         self.hosts, self.articles, self.latency = hosts, articles, latency
         self.ports: list[int] = []
         self.cache: dict[tuple[int, int], bytes] = {}
+        self.responses: dict[tuple[int, str], bytes] = {}
 
     def host_articles(self, host: int) -> range:
         return range(host, self.articles, self.hosts)
@@ -80,42 +81,66 @@ class Farm:
                 return 200, "text/html; charset=utf-8", self.cache[key]
         return 404, "text/plain", b"not found"
 
-    async def serve(
-        self, host: int, reader: asyncio.StreamReader, writer: asyncio.StreamWriter
-    ) -> None:
-        try:
-            while True:
-                head = await reader.readuntil(b"\r\n\r\n")
-                line = head.split(b"\r\n", 1)[0].decode("latin-1")
-                parts = line.split(" ")
-                path = parts[1] if len(parts) > 1 else "/"
-                await asyncio.sleep(self.latency)
-                status, kind, body = self.route(host, path)
-                reason = "OK" if status == 200 else "Not Found"
-                writer.write(
-                    f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
-                    f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n".encode()
-                    + body
-                )
-                await writer.drain()
-        except (asyncio.IncompleteReadError, ConnectionError, asyncio.LimitOverrunError):
-            pass
-        finally:
-            writer.close()
-
     async def run(self) -> None:
         servers = []
+        loop = asyncio.get_running_loop()
         for host in range(self.hosts):
-            server = await asyncio.start_server(
-                lambda r, w, h=host: self.serve(h, r, w), "127.0.0.1", 0, backlog=1024
+            server = await loop.create_server(
+                lambda h=host: _Protocol(self, h), "127.0.0.1", 0, backlog=1024
             )
             servers.append(server)
             self.ports.append(server.sockets[0].getsockname()[1])
+        for host in range(self.hosts):  # build every response now, not while timed
+            for n in self.host_articles(host):
+                self.response(host, f"/news/{n}.html")
         print(json.dumps({"ports": self.ports}), flush=True)
         # Stop when the parent closes our stdin (or dies).
-        loop = asyncio.get_running_loop()
         await loop.run_in_executor(None, sys.stdin.read)
         os._exit(0)  # no graceful close: open keep-alive handlers would only make noise
+
+    def response(self, host: int, path: str) -> bytes:
+        """The whole HTTP response for a path (cached: the server must stay cheap)."""
+        key = (host, path)
+        cached = self.responses.get(key)
+        if cached is None:
+            status, kind, body = self.route(host, path)
+            reason = "OK" if status == 200 else "Not Found"
+            head = (
+                f"HTTP/1.1 {status} {reason}\r\nContent-Type: {kind}\r\n"
+                f"Content-Length: {len(body)}\r\nConnection: keep-alive\r\n\r\n"
+            )
+            cached = self.responses[key] = head.encode() + body
+        return cached
+
+
+class _Protocol(asyncio.Protocol):
+    """One keep-alive connection: each request is answered `latency` seconds after it arrived."""
+
+    def __init__(self, farm: Farm, host: int) -> None:
+        self.farm, self.host = farm, host
+        self.buffer = b""
+        self.transport: asyncio.Transport | None = None
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        assert isinstance(transport, asyncio.Transport)
+        self.transport = transport
+
+    def data_received(self, data: bytes) -> None:
+        self.buffer += data
+        loop = asyncio.get_running_loop()
+        while (end := self.buffer.find(b"\r\n\r\n")) >= 0:
+            line = self.buffer[: self.buffer.find(b"\r\n")].decode("latin-1")
+            self.buffer = self.buffer[end + 4 :]
+            parts = line.split(" ")
+            response = self.farm.response(self.host, parts[1] if len(parts) > 1 else "/")
+            loop.call_later(self.farm.latency, self._write, response)
+
+    def _write(self, response: bytes) -> None:
+        if self.transport is not None and not self.transport.is_closing():
+            self.transport.write(response)
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        self.transport = None
 
 
 def main() -> None:

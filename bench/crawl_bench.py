@@ -1,0 +1,237 @@
+"""Crawl benchmark: fetch throughput against the ideal, and where a full crawl spends its CPU.
+
+A separate process (bench/crawl_server.py) serves 32 hosts with 50 ms latency per response and
+3,000 fictional articles. Figures, each the median of --runs runs:
+
+1. Fetch only (archiver.fetch.Fetcher, delay 0, robots.txt read once per host beforehand):
+   pages/s at concurrency 1, 8, 32, 128, the ratio to the ideal in-flight / latency, and client
+   CPU ms per page. Goals: >= 90% of the ideal at c = 1, 8, 32 and >= 80% at c = 128.
+2. Full crawl (archiver.crawl.Crawler into a fresh archive: sitemaps, fetch, extract, dedup,
+   store): articles/s with extraction in a process pool (one worker per core) against the
+   same crawl extracting in-process, the ratio (goal >= 1.8 on 2 cores), and CPU seconds per
+   article split into fetch (+ the event loop), extract, dedup and store.
+
+    python bench/crawl_bench.py            # full figures (a few minutes)
+    python bench/crawl_bench.py --quick    # smaller samples
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import math
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import replace
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+import archiver.crawl as crawl_module  # noqa: E402
+from archiver.config import CrawlSettings, FetchSettings, Outlet, Settings  # noqa: E402
+from archiver.crawl import Crawler, CrawlOptions, make_pool  # noqa: E402
+from archiver.dedup import Deduper  # noqa: E402
+from archiver.fetch import Fetcher  # noqa: E402
+from archiver.pipeline import Pipeline  # noqa: E402
+from archiver.store import Store  # noqa: E402
+
+LATENCY = 0.05
+HOSTS = 32
+
+
+@contextmanager
+def farm(articles: int) -> Iterator[list[int]]:
+    """Start the server farm in its own process; yield its ports."""
+    server = Path(__file__).with_name("crawl_server.py")
+    proc = subprocess.Popen(
+        [sys.executable, str(server), "--hosts", str(HOSTS), "--articles", str(articles),
+         "--latency", str(LATENCY)],
+        stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
+    )  # fmt: skip
+    try:
+        assert proc.stdout is not None
+        yield json.loads(proc.stdout.readline())["ports"]
+    finally:
+        assert proc.stdin is not None
+        proc.stdin.close()
+        proc.wait(timeout=10)
+
+
+def article_urls(ports: list[int], count: int) -> list[str]:
+    return [f"http://127.0.0.1:{ports[n % HOSTS]}/news/{n}.html" for n in range(count)]
+
+
+# -- 1. fetch only ---------------------------------------------------------------------------
+
+
+async def fetch_run(urls: list[str], concurrency: int, ports: list[int]) -> tuple[float, float]:
+    """(pages/s, client CPU ms/page) for fetching `urls` with `concurrency` in flight."""
+    settings = FetchSettings(
+        concurrency=concurrency,
+        per_host_concurrency=max(1, math.ceil(concurrency / HOSTS)),
+        delay=0.0,
+        retries=0,
+    )
+    async with Fetcher(settings) as fetcher:
+        # robots.txt once per host, outside the timing (a crawl reads it once per run).
+        await asyncio.gather(*(fetcher.allowed(f"http://127.0.0.1:{p}/") for p in ports))
+        queue = iter(urls)
+
+        async def worker() -> None:
+            for url in queue:
+                page = await fetcher.fetch(url)
+                assert page.status == 200, page.status
+
+        cpu, wall = time.process_time(), time.perf_counter()
+        await asyncio.gather(*(worker() for _ in range(concurrency)))
+        cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    return len(urls) / wall, 1000 * cpu / len(urls)
+
+
+def bench_fetch(ports: list[int], runs: int, quick: bool) -> None:
+    print("fetch only (delay 0, 32 hosts, 50 ms latency)")
+    print(f"{'c':>5} {'pages':>6} {'pages/s':>9} {'ideal':>7} {'ratio':>6} {'CPU ms/page':>12}")
+    for concurrency in (1, 8, 32, 128):
+        # Enough pages for ~3 s at the ideal rate (the ramp-up is then a small share).
+        seconds = 1.5 if quick else 3.0
+        count = min(3000, max(40, int(seconds * concurrency / LATENCY)))
+        urls = article_urls(ports, count)
+        rates, cpus = [], []
+        for _ in range(runs):
+            rate, cpu = asyncio.run(fetch_run(urls, concurrency, ports))
+            rates.append(rate)
+            cpus.append(cpu)
+        ideal = concurrency / LATENCY
+        rate = statistics.median(rates)
+        print(
+            f"{concurrency:>5} {count:>6} {rate:>9.1f} {ideal:>7.0f} {rate / ideal:>6.1%} "
+            f"{statistics.median(cpus):>12.2f}"
+        )
+
+
+# -- 2. full crawl ---------------------------------------------------------------------------
+
+
+class CpuSplit:
+    """CPU seconds spent in each stage of an in-process crawl (wrapped with process_time)."""
+
+    def __init__(self) -> None:
+        self.seconds: dict[str, float] = defaultdict(float)
+
+    def wrap(self, owner: Any, name: str, stage: str) -> Callable[[], None]:
+        original = getattr(owner, name)
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started = time.process_time()
+            try:
+                return original(*args, **kwargs)
+            finally:
+                self.seconds[stage] += time.process_time() - started
+
+        setattr(owner, name, timed)
+        return lambda: setattr(owner, name, original)
+
+
+def crawl_settings(ports: list[int], per_host: int) -> Settings:
+    outlets = tuple(
+        Outlet(
+            name=f"bench-{i}",
+            url=f"http://127.0.0.1:{port}/",
+            sitemaps=(f"http://127.0.0.1:{port}/sitemap.xml",),
+        )
+        for i, port in enumerate(ports)
+    )
+    fetch = FetchSettings(concurrency=32, per_host_concurrency=per_host, delay=0.0, retries=0)
+    return replace(Settings(), fetch=fetch, crawl=CrawlSettings(), outlets=outlets)
+
+
+def crawl_run(settings: Settings, workers: int, per_outlet: int, split: CpuSplit | None) -> float:
+    """Articles stored per second in one crawl into a fresh archive."""
+    with tempfile.TemporaryDirectory() as tmp:
+        pool = make_pool(workers)
+        store = Store.open(Path(tmp) / "archive", write=True)
+        undo: list[Callable[[], None]] = []
+        if split is not None:
+            undo = [
+                split.wrap(crawl_module, "_extract", "extract"),
+                split.wrap(Deduper, "decide", "dedup"),
+                split.wrap(Deduper, "index", "dedup"),
+                split.wrap(Pipeline, "store_article", "store+dedup"),
+            ]
+        stored = 0
+
+        def emit(record: Any) -> None:
+            nonlocal stored
+            stored += record.outcome.status == "stored"
+
+        try:
+            options = CrawlOptions(max_articles=per_outlet)
+            crawler = Crawler(settings, store, options, emit, None, pool)
+            cpu, wall = time.process_time(), time.perf_counter()
+            asyncio.run(crawler.run())
+            cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+        finally:
+            for restore in undo:
+                restore()
+            store.close()
+            if pool is not None:
+                pool.shutdown()
+        assert stored == per_outlet * len(settings.outlets), stored
+        if split is not None:
+            split.seconds["total"] += cpu
+            split.seconds["articles"] += stored
+        return stored / wall
+
+
+def bench_crawl(ports: list[int], runs: int, per_outlet: int) -> None:
+    cores = os.cpu_count() or 1
+    settings = crawl_settings(ports, per_host=2)
+    articles = per_outlet * HOSTS
+    print(f"\nfull crawl ({articles} articles over {HOSTS} outlets, concurrency 32, delay 0)")
+    split = CpuSplit()
+    inline = [crawl_run(settings, 0, per_outlet, split if i == 0 else None) for i in range(runs)]
+    pooled = [crawl_run(settings, cores, per_outlet, None) for _ in range(runs)]
+    one, many = statistics.median(inline), statistics.median(pooled)
+    print(f"  extraction in-process:            {one:7.1f} articles/s")
+    print(f"  extraction in {cores} worker processes: {many:7.1f} articles/s")
+    print(f"  ratio: {many / one:.2f}x (goal >= 1.8x on 2 cores)")
+    s = split.seconds
+    n = s["articles"]
+    dedup = s["dedup"]
+    store = s["store+dedup"] - dedup
+    extract = s["extract"]
+    fetch = s["total"] - extract - s["store+dedup"]
+    print(f"  CPU per article (in-process run): total {1000 * s['total'] / n:.1f} ms = ")
+    print(
+        f"    fetch+loop {1000 * fetch / n:.1f} ms, extract {1000 * extract / n:.1f} ms, "
+        f"dedup {1000 * dedup / n:.1f} ms, store {1000 * store / n:.1f} ms"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--quick", action="store_true", help="smaller samples")
+    parser.add_argument("--skip-fetch", action="store_true")
+    parser.add_argument("--skip-crawl", action="store_true")
+    parser.add_argument("--per-outlet", type=int, default=0, help="articles per outlet to crawl")
+    args = parser.parse_args()
+    per_outlet = args.per_outlet or (6 if args.quick else 15)
+    with farm(3000) as ports:
+        if not args.skip_fetch:
+            bench_fetch(ports, args.runs, args.quick)
+        if not args.skip_crawl:
+            bench_crawl(ports, args.runs, per_outlet)
+
+
+if __name__ == "__main__":
+    main()
