@@ -30,6 +30,7 @@ from archiver.http1 import HostPool, TransportError
 from archiver.models import Page
 
 MAX_REDIRECTS = 10
+ROBOTS_MAX_REDIRECTS = 5  # RFC 9309 section 2.3.1.2
 RETRY_STATUSES = frozenset({429, 500, 502, 503, 504})
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
 BACKOFF_BASE = 0.5  # seconds before the first retry; doubles each attempt, with jitter
@@ -152,7 +153,7 @@ class Fetcher:
             parts = urlsplit(url)
             robots_url = f"{parts.scheme}://{parts.netloc}/robots.txt"
             try:
-                page = await self._with_retries(robots_url, {})
+                page = await self._robots_page(robots_url)
             except FetchError as exc:
                 # RFC 9309: an unreachable robots.txt means "assume complete disallow".
                 host.robots_error = f"robots.txt unreachable: {exc.message}"
@@ -166,6 +167,16 @@ class Fetcher:
                     host.robots_error = f"robots.txt unavailable (HTTP {page.status})"
                 # 4xx: no robots.txt, everything is allowed.
             host.robots_loaded = True
+
+    async def _robots_page(self, robots_url: str) -> Page:
+        """GET robots.txt, following redirects (http to https, to www.) as RFC 9309 asks."""
+        page = await self._with_retries(robots_url, {})
+        for _hop in range(ROBOTS_MAX_REDIRECTS):
+            location = page.header("location")
+            if page.status not in REDIRECT_STATUSES or not location:
+                break
+            page = await self._with_retries(urljoin(page.final_url, location.strip()), {})
+        return page  # still a redirect after that: "unavailable", which allows everything
 
     async def _with_retries(self, url: str, headers: dict[str, str]) -> Page:
         attempts = self.settings.retries + 1

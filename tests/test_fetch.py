@@ -95,6 +95,16 @@ def test_robots_server_error_disallows_everything(server: TestServer) -> None:
     assert server.hits("/page") == 0
 
 
+def test_redirected_robots_txt_is_followed(server: TestServer) -> None:
+    # Sites commonly redirect /robots.txt (to https, to www.); its rules still apply.
+    server.route("/robots.txt", redirect("/static/robots.txt", 301))
+    server.route("/static/robots.txt", static(ROBOTS_TXT, "text/plain"))
+    server.route("/private/x", static("<p>secret</p>"))
+    with pytest.raises(FetchError, match="robots"):
+        fetch_one(quick(), server.url("/private/x"))
+    assert server.hits("/private/x") == 0
+
+
 def test_missing_robots_allows_everything(server: TestServer) -> None:
     url = server.route("/page", static("<p>x</p>"))
     assert fetch_one(quick(), url).status == 200  # /robots.txt is a 404 on this server
