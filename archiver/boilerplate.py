@@ -270,10 +270,18 @@ def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
 
 
 def _teaser_block(lines: list[str], start: int) -> int:
-    """End of the run of short headline-like lines after a related header."""
+    """End of the run of headline-like lines after a related header.
+
+    Headlines are short and do not end with a full stop; the article's own paragraphs and
+    credit lines end the block.
+    """
     end = start
-    while (
-        end < len(lines) and line_key(lines[end]).count(" ") < 20 and not is_credit_line(lines[end])
-    ):
+    while end < len(lines) and _is_headline(lines[end]) and not is_credit_line(lines[end]):
         end += 1
     return end
+
+
+def _is_headline(line: str) -> bool:
+    text = line.rstrip()
+    sentence = text.endswith((".", "۔")) and not text.endswith("..")
+    return not sentence and line_key(text).count(" ") < 20

@@ -90,7 +90,7 @@ def _byline_names(text: str, folded: str) -> list[str]:
     for part in parts:
         part = part.strip()
         role = _ROLE_LINE.match(fold(part))
-        if role is not None:
+        if role is not None and _names_follow(part):
             names.extend(_split_names(_cut_label(part)))
             continue
         by = _BY.match(part)
@@ -100,6 +100,15 @@ def _byline_names(text: str, folded: str) -> list[str]:
         if len(parts) == 1 or not names:
             return []  # every part of a credit line must be a credit
     return [n for n in names if n]
+
+
+def _names_follow(part: str) -> bool:
+    """A label with a colon introduces names; without one ("كتب الأهالي رسالة ..."), only a
+    few words that do not end a sentence can be names."""
+    if re.match(r"^[^:：]{1,25}[:：]", part):
+        return True
+    rest = _cut_label(part).strip()
+    return 0 < len(rest.split()) <= 4 and not rest.endswith((".", "!", "?", "؟"))
 
 
 def _cut_label(part: str) -> str:

@@ -15,7 +15,8 @@ from dataclasses import dataclass
 from archiver.normalize import fold
 
 # Separators between a headline and a site name: spaced dashes, bars, bullets, colons, guillemets.
-_SEPARATOR = re.compile(r"\s+[-–—|•·:»«~/]\s+|\s*[|•·»«]\s*|\s+::\s+")
+# A dash needs a space on at least one side ("بلدي نيوز- "), so "Al-Assad" stays whole.
+_SEPARATOR = re.compile(r"\s+[-–—|•·:»«~/]\s+|\s*[|•·»«]\s*|\s+::\s+|\s*[-–—]\s+|\s+[-–—]\s*")
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,151 @@
+"""Boilerplate lines: built-in cues after Arabic folding, positional rules, outlet and learned
+layers."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.boilerplate import Rules, remove_boilerplate
+from archiver.normalize import fold
+
+BODY_AR = [
+    "قال أعضاء في المجلس المحلي إن أعمال إصلاح شبكة المياه بدأت صباح اليوم بعد انقطاع طويل.",
+    "وأوضح مهندس في المؤسسة أن المضخات القديمة تعطلت بسبب انقطاع الكهرباء المتكرر في المنطقة.",
+    "ويعتمد السكان منذ بداية الأزمة على صهاريج خاصة يفوق سعرها قدرة كثير من العائلات.",
+    "وأكد رئيس البلدية أن الأعمال ستنتهي خلال عشرة أيام إذا وصلت القطع المطلوبة في موعدها.",
+]
+BODY_EN = [
+    "Residents said on Monday that repairs to the water network had finally begun after weeks.",
+    "An engineer said the old pumps broke down because of repeated power cuts across the district.",
+    "Families have relied on private tanker trucks that charge more than many households can pay.",
+    "The mayor said the work would be finished within ten days if the spare parts arrived on time.",
+]
+
+
+def _clean(lines: list[str], rules: Rules | None = None) -> tuple[list[str], list[tuple[str, str]]]:
+    kept, removed = remove_boilerplate(lines, rules or Rules())
+    return kept, [(r.text, r.reason) for r in removed]
+
+
+@pytest.mark.parametrize(
+    "teaser",
+    [
+        "اقرأ أيضاً: الأهالي يشترون المياه بأسعار مرتفعة",
+        "إقرأ أيضاً: الأهالي يشترون المياه بأسعار مرتفعة",
+        "اقرأ أيضًا: الأهالي يشترون المياه بأسعار مرتفعة",
+        "اقرأ ايضا الأهالي يشترون المياه بأسعار مرتفعة",
+        "اقرأ أيضاًالأهالي يشترون المياه بأسعار مرتفعة",  # glued to the headline
+        "إقـرأ أيـضـاً: الأهالي يشترون المياه",  # tatweel
+        "Read also: Families pay high prices for tanker water",
+        "READ MORE: Families pay high prices for tanker water",
+        "See also - Families pay high prices for tanker water",
+    ],
+)
+def test_inline_teaser_spelling_variants_are_removed(teaser: str) -> None:
+    body = BODY_AR if fold(teaser[0]) not in "abcdefghijklmnopqrstuvwxyz" else BODY_EN
+    kept, removed = _clean([body[0], teaser, *body[1:]])
+    assert kept == body
+    assert removed == [(teaser, "cue:read-also")]
+
+
+@pytest.mark.parametrize(
+    "sentence",
+    [
+        "وقال الأهالي إن عليهم أن يقرؤوا أيضاً التعليمات الجديدة التي علقتها البلدية على الأبواب.",
+        "Officials said the related articles of the agreement would be published later this week.",
+        "He said residents should share the water they have and follow us to the distribution "
+        "points, according to the statement read out at the meeting on Sunday in the town hall.",
+        "Read more carefully, the new regulation gives the municipality wide powers over wells, "
+        "and "
+        "residents say they were never consulted about it before the council voted on the text.",
+    ],
+)
+def test_a_sentence_that_mentions_the_words_stays(sentence: str) -> None:
+    lines = [BODY_EN[0], sentence, *BODY_EN[1:]]
+    kept, removed = _clean(lines)
+    assert kept == lines and removed == []
+
+
+def test_related_block_takes_its_headlines_and_stops_at_a_paragraph() -> None:
+    lines = [
+        *BODY_AR[:2],
+        "مقالات متعلقة",
+        "الأهالي يشترون المياه بأسعار مرتفعة",
+        "مزارعو البلدة يطالبون بحصة من مياه السد",
+        *BODY_AR[2:],
+    ]
+    kept, removed = _clean(lines)
+    assert kept == BODY_AR
+    assert [reason for _, reason in removed] == ["cue:related-block"] * 3
+
+
+def test_comment_section_near_the_end_goes_whole() -> None:
+    comment = (
+        "Great article, thank you for covering our town, we need more reporting like this one."
+    )
+    lines = [*BODY_EN, "Leave a Reply", comment, "Name", "Email"]
+    kept, removed = _clean(lines)
+    assert kept == BODY_EN
+    assert [text for text, _ in removed] == ["Leave a Reply", comment, "Name", "Email"]
+
+
+def test_comment_header_early_removes_only_itself() -> None:
+    lines = [BODY_EN[0], "Comments", *BODY_EN[1:], BODY_EN[0] + " Again."]
+    kept, removed = _clean(lines)
+    assert kept == [BODY_EN[0], *BODY_EN[1:], BODY_EN[0] + " Again."]
+    assert removed == [("Comments", "cue:comments")]
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("A A A", "cue:widget"),
+        ("3 min read", "cue:widget"),
+        ("Back to top button", "cue:widget"),
+        ("Exit mobile version", "cue:widget"),
+        ("%d bloggers like this:", "cue:widget"),
+        ("(attached with photos and video)", "cue:widget"),
+        ("(مرفق بالصور والفيديو)", "cue:widget"),
+        ("عذراً التعليقات مغلقة", "cue:widget"),
+        ("المشاهدات 2٬544", "cue:widget"),
+        ("Facebook Twitter WhatsApp Telegram", "cue:share"),
+        ("شارك: فيسبوك تويتر واتساب", "cue:share"),
+        ("تابعونا على تلغرام لمتابعة آخر الأخبار", "cue:follow"),
+        ("Follow us on Telegram for the latest updates", "cue:follow"),
+        ("Tags: water, services", "cue:tags"),
+        ("الكلمات المفتاحية: مياه، خدمات", "cue:tags"),
+        ("جميع الحقوق محفوظة © 2024", "cue:copyright"),
+        ("© 2024 Some Outlet", "cue:copyright"),
+        ("This website uses cookies to improve your experience. Accept", "cue:cookies"),
+    ],
+)
+def test_widget_and_call_to_action_lines(line: str, reason: str) -> None:
+    kept, removed = _clean([BODY_EN[0], line, *BODY_EN[1:]])
+    assert kept == BODY_EN
+    assert removed == [(line, reason)]
+
+
+def test_disclaimer_only_at_the_edges() -> None:
+    disclaimer = "الآراء التي تنشر في الموقع لا تعبر بالضرورة عن سياسته"
+    kept, removed = _clean([disclaimer, *BODY_AR])
+    assert kept == BODY_AR and removed == [(disclaimer, "cue:disclaimer")]
+    quote = "وقال المتحدث إن البيان لا تعبر بالضرورة كلماته عن موقف الحكومة كاملاً حسب تعبيره."
+    middle = [*BODY_AR[:2], *BODY_AR, quote, *BODY_AR, *BODY_AR]
+    kept, removed = _clean(middle)
+    assert quote in kept
+
+
+def test_outlet_phrases_layer() -> None:
+    slogan = "زيتون بوست – صوت الناس"
+    lines = [BODY_AR[0], slogan, *BODY_AR[1:]]
+    kept, removed = _clean(lines, Rules(outlet_phrases=("زيتون بوست - صوت الناس",)))
+    assert kept == BODY_AR and removed == [(slogan, "outlet-phrase")]
+    kept, removed = _clean(lines)
+    assert slogan in kept  # not a built-in cue
+
+
+def test_learned_lines_layer_matches_after_folding() -> None:
+    appeal = "ادعموا صحافتنا المستقلة بالتبرع عبر موقعنا"
+    learned = frozenset({fold("إدعموا صحافتنا المستقلّة بالتبرع عبر موقعنا")})
+    kept, removed = _clean([*BODY_AR, appeal], Rules(learned=learned))
+    assert kept == BODY_AR and removed == [(appeal, "learned-line")]

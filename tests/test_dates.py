@@ -1,0 +1,175 @@
+"""Date parsing (Levantine, Egyptian, dual forms, Arabic-Indic digits) and the choice of source."""
+
+from __future__ import annotations
+
+import pytest
+
+from archiver.dates import choose_dates, date_from_url, find_text_date, parse_date, parse_iso
+from archiver.pagemeta import PageMeta
+
+
+@pytest.mark.parametrize(
+    ("text", "value", "precision"),
+    [
+        ("9 تشرين الأول 2017", "2017-10-09", "day"),
+        ("الاثنين 9 تشرين الاول 2017", "2017-10-09", "day"),
+        ("10 حزيران 2021", "2021-06-10", "day"),
+        ("10 آذار 2024", "2024-03-10", "day"),
+        ("١٠ آذار ٢٠٢٤", "2024-03-10", "day"),
+        ("٨ أغسطس ٢٠٢٥", "2025-08-08", "day"),
+        ("25-كانون الثاني-2023", "2023-01-25", "day"),
+        ("31-تشرين الأول-2022", "2022-10-31", "day"),
+        ("5 كانون 2 2020", "2020-01-05", "day"),
+        ("3 ايار 2019", "2019-05-03", "day"),
+        ("3 آيار 2019", "2019-05-03", "day"),
+        ("7 يناير (كانون الثاني) 2025", "2025-01-07", "day"),
+        ("18 ديسمبر (كانون الأول) 2024", "2024-12-18", "day"),
+        ("18 تشرين الثاني/نوفمبر 2022", "2022-11-18", "day"),
+        ("الخميس, حزيران (يونيو) 10, 2021 - 21:02", "2021-06-10T21:02", "minute"),
+        ("الأحد، 29 مارس 2015 08:22 م", "2015-03-29T20:22", "minute"),
+        ("الأحد، 29 مارس 2015 08:22 ص", "2015-03-29T08:22", "minute"),
+        ("الجمعة, 27 ديسمبر - 2024", "2024-12-27", "day"),
+        ("2 أبريل 2023", "2023-04-02", "day"),
+        ("2 إبريل 2023", "2023-04-02", "day"),
+        ("12 July 2018", "2018-07-12", "day"),
+        ("March 19, 2021", "2021-03-19", "day"),
+        ("Jan. 5, 2024", "2024-01-05", "day"),
+        ("2021/03/19 • 8:01 pm", "2021-03-19T20:01", "minute"),
+        ("Orient Net 2019-11-13 06:58:00", "2019-11-13T06:58:00", "second"),
+        ("٢٠٢٣/٠٥/١٤", "2023-05-14", "day"),
+        ("14/05/2023", "2023-05-14", "day"),
+        ("06/05/2020", "2020-05-06", "day"),  # Syrian pages write day first
+        ("7-22-2020", "2020-07-22", "day"),  # month first only when day first is impossible
+    ],
+)
+def test_text_dates(text: str, value: str, precision: str) -> None:
+    found = find_text_date(text)
+    assert found is not None, text
+    assert (found.value, found.precision) == (value, precision)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "قال الوزير إن 2017 كان عاماً صعباً",  # a year alone is no date
+        "31 شباط 2020",  # no such day
+        "نشر في 12 آب",  # no year
+        "the meeting lasted 3 hours",
+        "",
+    ],
+)
+def test_no_date_invented(text: str) -> None:
+    assert find_text_date(text) is None
+
+
+@pytest.mark.parametrize(
+    ("raw", "value", "precision"),
+    [
+        ("2024-03-10T14:05:00+03:00", "2024-03-10T14:05:00+03:00", "second"),
+        ("2024-03-10T14:05:00+0300", "2024-03-10T14:05:00+03:00", "second"),
+        ("2023-09-01T08:00:00Z", "2023-09-01T08:00:00+00:00", "second"),
+        ("2023-09-01T08:00", "2023-09-01T08:00", "minute"),
+        ("2023-09-01", "2023-09-01", "day"),
+        ("2023-09", "2023-09", "month"),
+        ("2017", "2017", "year"),
+        ("Mon, 10 Mar 2024 14:05:00 +0300", "2024-03-10T14:05:00+03:00", "second"),
+    ],
+)
+def test_structured_dates_keep_time_and_offset(raw: str, value: str, precision: str) -> None:
+    found = parse_date(raw)
+    assert found is not None
+    assert (found.value, found.precision) == (value, precision)
+
+
+def test_future_and_invalid_iso_rejected() -> None:
+    assert parse_iso("2999-01-01") is None
+    assert parse_iso("2024-13-01") is None
+    assert parse_iso("not a date") is None
+
+
+@pytest.mark.parametrize(
+    ("url", "value"),
+    [
+        ("https://english.enabbaladi.net/archives/2021/03/some-slug/", "2021-03"),
+        ("https://snhr.org/blog/2020/12/22/report/", "2020-12-22"),
+        ("https://example.org/news/20190704-story.html", "2019-07-04"),
+        ("https://sana.sy/en/?p=242802", None),
+        ("https://example.org/2020/13/40/x", None),
+    ],
+)
+def test_url_dates(url: str, value: str | None) -> None:
+    found = date_from_url(url)
+    assert (found.value if found else None) == value
+
+
+def _meta(**kwargs: object) -> PageMeta:
+    meta = PageMeta()
+    for key, value in kwargs.items():
+        setattr(meta, key, value)
+    return meta
+
+
+def test_order_jsonld_then_meta_then_feed_then_url_then_text() -> None:
+    meta = _meta(
+        published=[("meta", "2020-01-02T10:00:00+03:00"), ("jsonld", "2020-01-03T11:00:00+03:00")],
+        date_texts=["9 تشرين الأول 2017"],
+    )
+    published, _, source = choose_dates(meta, None, "2020-01-04", [], None)
+    assert (published and published.value, source) == ("2020-01-03T11:00:00+03:00", "jsonld")
+    meta = _meta(published=[("meta", "2020-01-02")], date_texts=["9 تشرين الأول 2017"])
+    published, _, source = choose_dates(meta, None, "2020-01-04", [], None)
+    assert (published and published.value, source) == ("2020-01-02", "meta")
+    published, _, source = choose_dates(
+        _meta(), "https://x.org/2019/05/06/a", "2020-01-04", [], None
+    )
+    assert (published and published.value, source) == ("2020-01-04", "feed")
+    published, _, source = choose_dates(
+        _meta(), "https://x.org/2019/05/06/a", None, [], "2018-01-01"
+    )
+    assert (published and published.value, source) == ("2019-05-06", "url")
+
+
+def test_text_day_refines_a_month_from_the_url() -> None:
+    meta = _meta(date_texts=["19 آذار 2021"])
+    published, _, source = choose_dates(
+        meta, "https://x.org/archives/2021/03/slug/", None, [], None
+    )
+    assert (published and published.value, source) == ("2021-03-19", "text")
+    # a text date that disagrees with the URL does not win
+    meta = _meta(date_texts=["19 نيسان 2020"])
+    published, _, source = choose_dates(
+        meta, "https://x.org/archives/2021/03/slug/", None, [], None
+    )
+    assert (published and published.value, published and published.precision, source) == (
+        "2021-03",
+        "month",
+        "url",
+    )
+
+
+def test_levantine_text_beats_htmldate_new_year_fallback() -> None:
+    meta = _meta(date_texts=["9 تشرين الأول 2017"])
+    published, _, source = choose_dates(meta, None, None, [], "2017-01-01")
+    assert (published and published.value, source) == ("2017-10-09", "text")
+
+
+def test_new_year_guess_alone_is_reported_as_a_year() -> None:
+    published, _, source = choose_dates(_meta(), None, None, ["نص بلا تاريخ"], "2017-01-01")
+    assert published is not None
+    assert (published.value, published.precision, source) == ("2017", "year", "trafilatura")
+
+
+def test_month_only_date_keeps_month_precision() -> None:
+    meta = _meta(date_texts=["ديسمبر/كانون الأول 2024"])
+    published, _, source = choose_dates(meta, None, None, [], "2015-02-03")
+    assert published is not None
+    assert (published.value, published.precision, source) == ("2024-12", "month", "text")
+
+
+def test_modified_date_is_read() -> None:
+    meta = _meta(
+        published=[("jsonld", "2024-01-01T09:00:00+03:00")],
+        modified=[("jsonld", "2024-01-02T10:00:00+03:00")],
+    )
+    _, modified, _ = choose_dates(meta, None, None, [], None)
+    assert modified is not None and modified.value == "2024-01-02T10:00:00+03:00"

@@ -1,0 +1,148 @@
+"""extract_html on the fictional fixture pages (gold in tests/fixtures/pages/*.json) and on the
+real Arabic regression pages in ../shared/data/arabic-fixtures."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from archiver.config import Outlet
+from archiver.extract import ExtractOptions, extract_html
+from archiver.normalize import fold
+from tests.conftest import SHARED_DATA
+
+PAGES = Path(__file__).resolve().parent / "fixtures" / "pages"
+SPECS = sorted(PAGES.glob("*.json"))
+
+
+def _load(spec_path: Path) -> tuple[str, dict[str, Any]]:
+    html = spec_path.with_suffix(".html").read_text(encoding="utf-8")
+    return html, json.loads(spec_path.read_text(encoding="utf-8"))
+
+
+def test_fixture_set_is_large_and_bilingual() -> None:
+    languages = [json.loads(p.read_text(encoding="utf-8"))["language"] for p in SPECS]
+    assert len(SPECS) >= 40
+    assert languages.count("ar") >= 15 and languages.count("en") >= 15
+
+
+@pytest.mark.parametrize("spec_path", SPECS, ids=lambda p: p.stem)
+def test_fixture_page(spec_path: Path) -> None:
+    html, spec = _load(spec_path)
+    result = extract_html(html, spec["url"])
+    assert result is not None
+    lines = {fold(line) for line in result.text.split("\n")}
+    assert [d for d in spec["drop"] if fold(d) in lines] == []
+    assert [k for k in spec["keep"] if fold(k) not in lines] == []
+    assert result.title == spec["title"]
+    assert result.published == spec["published"]
+    assert result.language == spec["language"]
+    for author in spec["authors"]:
+        assert author in result.authors
+    if spec["source_credit"]:
+        assert result.source_credit == spec["source_credit"]
+    # every dropped line is accounted for in `removed`
+    removed = {fold(r.text) for r in result.removed}
+    assert all(fold(d) in removed for d in spec["drop"])
+
+
+def test_paragraphs_and_rtl_text_are_preserved_exactly() -> None:
+    html, spec = _load(PAGES / "ar01-h1.json")
+    result = extract_html(html, spec["url"])
+    assert result is not None
+    for paragraph in spec["keep"]:
+        assert paragraph in result.text.split("\n")  # byte-identical, one paragraph per line
+
+
+def test_drop_selectors_and_outlet_phrases_are_recorded() -> None:
+    html = """<html lang="ar"><body><article><h1>بدء إصلاح شبكة المياه في البلدة</h1>
+    <div class="donate-box"><p>ادعم زيتون بوست بتبرع شهري</p></div>
+    <p>قال أعضاء في المجلس المحلي إن أعمال إصلاح شبكة المياه الرئيسية بدأت صباح اليوم.</p>
+    <p>زيتون بوست – صوت الناس</p>
+    <p>وأوضح مهندس في مؤسسة المياه أن المضخات القديمة تعطلت بسبب انقطاع الكهرباء.</p>
+    </article></body></html>"""
+    outlet = Outlet(
+        name="zaytoun",
+        url="https://zaytoun.example/",
+        boilerplate=("زيتون بوست - صوت الناس",),
+        drop_selectors=("div.donate-box",),
+    )
+    result = extract_html(html, "https://zaytoun.example/a/1", ExtractOptions(outlet=outlet))
+    assert result is not None
+    reasons = {r.reason: r.text for r in result.removed}
+    assert reasons["selector:div.donate-box"] == "ادعم زيتون بوست بتبرع شهري"
+    assert reasons["outlet-phrase"] == "زيتون بوست – صوت الناس"
+    assert "صوت الناس" not in result.text and "تبرع" not in result.text
+
+
+def test_feed_date_used_when_the_page_has_none_and_precision_recorded() -> None:
+    html = (
+        "<html><body><article><h1>Pumps fail again in the eastern district</h1>"
+        "<p>Residents of the eastern district said on Monday that the pumps had failed again, "
+        "leaving hundreds of families without water for the third time this month.</p>"
+        "<p>The water authority said spare parts were on their way from the provincial depot "
+        "and promised repairs before the end of the week.</p></article></body></html>"
+    )
+    options = ExtractOptions(feed_published="2024-03-10T14:05:00+03:00")
+    result = extract_html(html, "https://example.org/a", options)
+    assert result is not None
+    assert (result.published, result.date_source, result.date_precision) == (
+        "2024-03-10T14:05:00+03:00",
+        "feed",
+        "second",
+    )
+    assert result.language == "en"
+
+
+@pytest.mark.parametrize(
+    "html",
+    ["", "   ", "<html><body></body></html>", "<html><body><p>A A A</p><p>Share</p></body></html>"],
+)
+def test_no_main_text_gives_none(html: str) -> None:
+    assert extract_html(html, "https://example.org/") is None
+
+
+ARABIC = SHARED_DATA / "arabic-fixtures"
+needs_shared = pytest.mark.skipif(not ARABIC.is_dir(), reason="../shared/data not beside the repo")
+
+
+@needs_shared
+def test_cnn_arabic_comment_policy_goes_and_gold_stays() -> None:
+    html = (ARABIC / "cnn-arabic-2013" / "arabic_article.html").read_text(encoding="utf-8")
+    gold = (ARABIC / "cnn-arabic-2013" / "arabic.txt").read_text(encoding="utf-8")
+    result = extract_html(html, None)
+    assert result is not None
+    text = fold(result.text)
+    assert "سياسه الخصوصيه" not in text and "الاراء الوارده ادناه" not in text
+    for paragraph in (p for p in gold.split("\n") if p.strip()):
+        assert fold(paragraph) in text
+    assert result.language == "ar"
+
+
+@needs_shared
+def test_assabah_trailing_comment_form_goes() -> None:
+    record = json.loads((ARABIC / "assabah-tn" / "evaldata-record.json").read_text("utf-8"))
+    spec = next(iter(record.values()))
+    html = (ARABIC / "assabah-tn" / "assabah.com.tn.article.html").read_text(encoding="utf-8")
+    result = extract_html(html, None)
+    assert result is not None
+    text = fold(result.text)
+    assert all(fold(s) in text for s in spec["with"])
+    assert not any(fold(s) in text for s in spec["without"])
+
+
+@needs_shared
+def test_lbc_gold_paragraphs_all_kept() -> None:
+    lbc = ARABIC / "lbcgroup-lb"
+    html = gzip.decompress((lbc / "LBCGroup_2026_01_08.html.gz").read_bytes()).decode("utf-8")
+    data = json.loads((lbc / "LBCGroup.json").read_text(encoding="utf-8"))["V1"]
+    result = extract_html(html, "https://www.lbcgroup.tv/news/lifestyle/898682/")
+    assert result is not None
+    for section in data["body"]["sections"]:
+        for paragraph in section["paragraphs"]:
+            assert fold(paragraph) in fold(result.text)
+    assert result.language == "ar"

@@ -1,0 +1,106 @@
+"""Layer 3: lines and title affixes learned per outlet, persisted in a real SQLite file."""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from archiver.extract import ExtractOptions, extract_html
+from archiver.learned import (
+    SCHEMA,
+    learned_affixes,
+    learned_lines,
+    observe_article,
+    observe_lines,
+    observe_title,
+)
+from archiver.normalize import fold
+from archiver.titles import affix_key
+
+APPEAL = "ادعموا صحافتنا المستقلة بالتبرع عبر موقعنا الإلكتروني"
+
+
+@pytest.fixture
+def conn(tmp_path: Path) -> Iterator[sqlite3.Connection]:
+    connection = sqlite3.connect(tmp_path / "index.sqlite")
+    connection.executescript(SCHEMA)
+    yield connection
+    connection.close()
+
+
+def _article(n: int) -> str:
+    return "\n".join(
+        [
+            f"الخبر رقم {n}: قال المجلس المحلي إن أعمال الصيانة في الحي {n} ستبدأ الأحد.",
+            f"وأضاف أن كلفة المشروع رقم {n} تبلغ نحو {n * 1000} دولار بحسب التقديرات الأولية.",
+            "ولم يصدر أي تعليق رسمي من المحافظة حتى الآن.",
+            APPEAL,
+        ]
+    )
+
+
+def test_a_line_on_many_articles_is_learned_only_for_its_outlet(conn: sqlite3.Connection) -> None:
+    for n in range(3):
+        observe_lines(conn, "zaytoun", _article(n))
+    assert learned_lines(conn, "zaytoun") == frozenset()  # too few articles yet
+    observe_lines(conn, "zaytoun", _article(3))
+    learned = learned_lines(conn, "zaytoun")
+    assert fold(APPEAL) in learned
+    assert not any("الخبر رقم" in line for line in learned)  # unique lines never learned
+    assert learned_lines(conn, "other-outlet") == frozenset()
+
+
+def test_share_threshold_grows_with_the_archive(conn: sqlite3.Connection) -> None:
+    # a sentence on 4 of 40 articles (10%) is not boilerplate; one on all 40 is
+    for n in range(40):
+        text = _article(n).replace(APPEAL, "") + (
+            "\nجملة تكررت في عدد قليل من الأخبار فقط" if n < 4 else ""
+        )
+        observe_lines(conn, "zaytoun", text + "\n" + APPEAL)
+    learned = learned_lines(conn, "zaytoun")
+    assert fold(APPEAL) in learned
+    assert fold("جملة تكررت في عدد قليل من الأخبار فقط") not in learned
+
+
+def test_removed_learned_lines_keep_counting(conn: sqlite3.Connection) -> None:
+    for n in range(5):
+        observe_lines(conn, "zaytoun", _article(n))
+    text_without = _article(5).replace("\n" + APPEAL, "")
+    for _ in range(20):
+        observe_article(conn, "zaytoun", text_without, [{"text": APPEAL, "reason": "learned-line"}])
+    assert fold(APPEAL) in learned_lines(conn, "zaytoun")
+
+
+def test_learned_lines_persist_and_feed_extraction(tmp_path: Path) -> None:
+    path = tmp_path / "index.sqlite"
+    with sqlite3.connect(path) as first:
+        first.executescript(SCHEMA)
+        for n in range(6):
+            observe_lines(first, "zaytoun", _article(n))
+    first.close()
+    second = sqlite3.connect(path)
+    learned = learned_lines(second, "zaytoun")
+    second.close()
+    paragraphs = "".join(f"<p>{line}</p>" for line in _article(99).split("\n"))
+    html = f"<html lang='ar'><body><article><h1>عنوان</h1>{paragraphs}</article></body></html>"
+    result = extract_html(
+        html, "https://zaytoun.example/a/99", ExtractOptions(learned_lines=learned)
+    )
+    assert result is not None
+    assert APPEAL not in result.text
+    assert ("learned-line", APPEAL) in [(r.reason, r.text) for r in result.removed]
+    plain = extract_html(html, "https://zaytoun.example/a/99")
+    assert plain is not None and APPEAL in plain.text
+
+
+def test_title_affixes_are_learned_by_side(conn: sqlite3.Connection) -> None:
+    for n in range(5):
+        observe_title(conn, "baladi", f"خبر رقم {n} عن المياه - It's Over 9000!")
+    observe_title(conn, "baladi", "عنوان بلا لاحقة")
+    affixes = learned_affixes(conn, "baladi")
+    assert affix_key("It's Over 9000!") in affixes.suffixes
+    assert affixes.prefixes == frozenset()
+    assert learned_affixes(conn, "other").suffixes == frozenset()

@@ -1,0 +1,89 @@
+"""Titles: the article's heading without site affixes, never the site's name."""
+
+from __future__ import annotations
+
+from archiver.titles import TitleAffixes, affix_key, choose_title, strip_affixes
+
+HEADLINE = "Repairs begin on Tal Warda water network"
+
+
+def test_suffix_and_prefix_matching_the_site_name_are_stripped() -> None:
+    names = {affix_key("Enab Olive"), affix_key("بلدي ميرور")}
+    assert strip_affixes(f"{HEADLINE} | Enab Olive", names, TitleAffixes()) == HEADLINE
+    assert strip_affixes(f"بلدي ميرور - {HEADLINE}", names, TitleAffixes()) == HEADLINE
+    assert strip_affixes(f"بلدي ميرور- {HEADLINE}", names, TitleAffixes()) == HEADLINE
+    assert strip_affixes("Al-Assad visits Daraa | Enab Olive", names, TitleAffixes()) == (
+        "Al-Assad visits Daraa"
+    )
+
+
+def test_inner_dashes_of_the_headline_survive() -> None:
+    title = "Daraa - Quneitra road reopens after repairs | Enab Olive"
+    assert strip_affixes(title, {affix_key("Enab Olive")}, TitleAffixes()) == (
+        "Daraa - Quneitra road reopens after repairs"
+    )
+
+
+def test_mirror_blog_name_in_title_and_header_is_not_the_title() -> None:
+    # "<headline> - It's Over 9000!" with the blog's name as a header h1 / home link
+    title = choose_title(
+        headline=None,
+        og_title=None,
+        html_title=f"{HEADLINE} - It's Over 9000!",
+        h1s=[],
+        article_h1s=[],
+        fallback="It's Over 9000!",
+        site_names=["It's Over 9000!"],
+    )
+    assert title == HEADLINE
+
+
+def test_learned_suffix_is_stripped_without_any_site_name() -> None:
+    affixes = TitleAffixes(suffixes=frozenset({affix_key("It's Over 9000!")}))
+    assert strip_affixes(f"{HEADLINE} - It's Over 9000!", set(), affixes) == HEADLINE
+    assert strip_affixes(f"{HEADLINE} - It's Over 9000!", set(), TitleAffixes()) == (
+        f"{HEADLINE} - It's Over 9000!"
+    )
+
+
+def test_preference_order_and_site_name_rejection() -> None:
+    common = {"html_title": "Levant Wire", "h1s": ["Levant Wire"], "fallback": "Levant Wire"}
+    assert (
+        choose_title(
+            headline=None, og_title=None, article_h1s=[], site_names=["Levant Wire"], **common
+        )
+        is None
+    )
+    assert (
+        choose_title(
+            headline=HEADLINE,
+            og_title="Other",
+            article_h1s=[],
+            site_names=["Levant Wire"],
+            **common,
+        )
+        == HEADLINE
+    )
+    assert (
+        choose_title(
+            headline=None,
+            og_title=f"{HEADLINE} - Levant Wire",
+            article_h1s=[],
+            site_names=["Levant Wire"],
+            **common,
+        )
+        == HEADLINE
+    )
+
+
+def test_arabic_site_name_matches_after_folding() -> None:
+    title = choose_title(
+        headline=None,
+        og_title=None,
+        html_title="بدء إصلاح شبكة المياه | عنب الزيتون",
+        h1s=[],
+        article_h1s=[],
+        fallback=None,
+        site_names=["عِنب الزّيتون"],
+    )
+    assert title == "بدء إصلاح شبكة المياه"
