@@ -8,7 +8,8 @@ titles (" - It's Over 9000!") is the site's name. Counts live in the archive's S
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 
 from archiver.models import Removal
 from archiver.normalize import fold
@@ -26,6 +27,7 @@ CREATE TABLE IF NOT EXISTS learned_lines (
     articles INTEGER NOT NULL DEFAULT 0,   -- articles it appeared in
     PRIMARY KEY (outlet, line)
 );
+CREATE INDEX IF NOT EXISTS learned_lines_by_count ON learned_lines (outlet, articles);
 CREATE TABLE IF NOT EXISTS learned_affixes (
     outlet TEXT NOT NULL,
     side TEXT NOT NULL,                    -- prefix | suffix
@@ -33,6 +35,7 @@ CREATE TABLE IF NOT EXISTS learned_affixes (
     titles INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (outlet, side, affix)
 );
+CREATE INDEX IF NOT EXISTS learned_affixes_by_count ON learned_affixes (outlet, titles);
 """
 
 # A line seen in at least MIN_ARTICLES articles and in at least SHARE of the outlet's articles
@@ -48,7 +51,7 @@ def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
     """Count each distinct line of one stored article of `outlet`."""
     lines = {fold(line) for line in text.split("\n")}
     lines = {line for line in lines if MIN_LINE_CHARS <= len(line) <= MAX_LINE_CHARS}
-    with conn:
+    with _transaction(conn):
         conn.execute(
             "INSERT INTO learned_outlets (outlet, articles) VALUES (?, 1) "
             "ON CONFLICT(outlet) DO UPDATE SET articles = articles + 1",
@@ -96,7 +99,7 @@ def learned_lines(conn: sqlite3.Connection, outlet: str) -> frozenset[str]:
 def observe_title(conn: sqlite3.Connection, outlet: str, html_title: str) -> None:
     """Count the first and last segments of one page `<title>` of `outlet`."""
     segments = split_title(html_title)
-    with conn:
+    with _transaction(conn):
         conn.execute(
             "INSERT INTO learned_outlets (outlet, titles) VALUES (?, 1) "
             "ON CONFLICT(outlet) DO UPDATE SET titles = titles + 1",
@@ -132,3 +135,26 @@ def _count(conn: sqlite3.Connection, outlet: str, column: str) -> int:
         f"SELECT {column} FROM learned_outlets WHERE outlet = ?", (outlet,)
     ).fetchone()
     return int(row[0]) if row else 0
+
+
+@contextmanager
+def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
+    """One transaction for a batch of upserts, whatever the connection's isolation mode.
+
+    Inside a caller's open transaction nothing is committed here; an autocommit connection
+    (the store's, isolation_level=None) gets an explicit BEGIN/COMMIT so a whole article's
+    lines cost one commit, not one per line.
+    """
+    if conn.in_transaction:
+        yield
+    elif conn.isolation_level is None:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+    else:
+        with conn:
+            yield

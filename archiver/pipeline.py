@@ -17,6 +17,7 @@ from archiver.dedup import Deduper
 from archiver.errors import FetchError
 from archiver.extract import ExtractOptions, extract_html
 from archiver.fetch import Fetcher
+from archiver.learned import learned_affixes, learned_lines, observe_article
 from archiver.models import Article, Extracted, Outcome, Page
 from archiver.normalize import content_sha256, word_count
 from archiver.store import FetchRow, Store
@@ -97,8 +98,15 @@ class Pipeline:
         self.deduper = Deduper(store, settings)
 
     def extract_options(self, outlet: Outlet | None, encoding: str | None) -> ExtractOptions:
-        """What extraction should know about this outlet."""
-        return ExtractOptions(outlet=outlet, encoding=encoding)
+        """What extraction should know about this outlet, including what the archive learned."""
+        if outlet is None:
+            return ExtractOptions(encoding=encoding)
+        return ExtractOptions(
+            outlet=outlet,
+            encoding=encoding,
+            learned_lines=learned_lines(self.store.conn, outlet.name),
+            learned_affixes=learned_affixes(self.store.conn, outlet.name),
+        )
 
     def process_page(
         self, page: Page, *, outlet: Outlet | None = None, options: ExtractOptions | None = None
@@ -114,7 +122,14 @@ class Pipeline:
         extracted = extract_html(html, page.final_url, options)
         if extracted is None:
             return self._reject(page, Verdict("skipped", "no article text found"))
-        return self.store_article(page, build_article(page, extracted, outlet))
+        outcome = self.store_article(page, build_article(page, extracted, outlet))
+        if outcome.status == "stored" and outlet is not None:
+            # lines and title affixes that recur across the outlet become its boilerplate
+            conn = self.store.conn
+            observe_article(
+                conn, outlet.name, extracted.text, extracted.removed, extracted.html_title
+            )
+        return outcome
 
     def store_article(self, page: Page, article: Article) -> Outcome:
         """Dedup and store an extracted article (or report it unchanged)."""

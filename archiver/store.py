@@ -29,6 +29,7 @@ from typing import Any
 
 from archiver.errors import StoreError
 from archiver.frontier import SCHEMA as FRONTIER_SCHEMA
+from archiver.learned import SCHEMA as LEARNED_SCHEMA
 from archiver.lock import ArchiveLock
 from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
@@ -90,7 +91,7 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER 
 
 def _schemas() -> list[str]:
     """Every module's tables: the store's own first, then each module that persists state."""
-    return [SCHEMA, FRONTIER_SCHEMA, NEAR_INDEX_SCHEMA]
+    return [SCHEMA, FRONTIER_SCHEMA, NEAR_INDEX_SCHEMA, LEARNED_SCHEMA]
 
 
 @dataclass(frozen=True)
