@@ -11,6 +11,7 @@ record for that outlet and the others carry on.
 from __future__ import annotations
 
 import asyncio
+import functools
 import logging
 import multiprocessing
 import os
@@ -20,10 +21,10 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, TypeVar
 
 from archiver.config import Outlet, Settings
 from archiver.decode import decode_body
@@ -53,6 +54,7 @@ from archiver.urls import url_key
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -176,11 +178,15 @@ class Crawler:
             Pipeline(settings, store) if store is not None and not options.dry_run else None
         )
         # A dry run keeps its bookkeeping in memory: it must leave the archive untouched.
-        conn = (
-            store.conn if store is not None and not options.dry_run else sqlite3.connect(":memory:")
-        )
+        if store is not None and not options.dry_run:
+            conn = store.conn
+        else:
+            conn = sqlite3.connect(":memory:", check_same_thread=False)
         self.frontier = Frontier(conn)
         self.summary = Summary()
+        # Every index read and write (frontier, dedup, store with its fsyncs) runs on this one
+        # thread, in order, so the event loop never waits for the disk.
+        self._writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-index")
         self._slots = asyncio.Semaphore(
             max(1, settings.fetch.concurrency) + 2 * max(1, _pool_size(pool))
         )
@@ -196,8 +202,11 @@ class Crawler:
         started = time.monotonic()
         outlets = self.outlets()
         self.summary.outlets = len(outlets)
-        async with Fetcher(self.settings.fetch) as fetcher:
-            await asyncio.gather(*(self._outlet(fetcher, o) for o in outlets))
+        try:
+            async with Fetcher(self.settings.fetch) as fetcher:
+                await asyncio.gather(*(self._outlet(fetcher, o) for o in outlets))
+        finally:
+            self._writer.shutdown(wait=True)
         self.summary.seconds = time.monotonic() - started
         return self.summary
 
@@ -206,7 +215,7 @@ class Crawler:
     async def _outlet(self, fetcher: Fetcher, outlet: Outlet) -> None:
         try:
             found, sources_ok = await OutletDiscovery(self, fetcher, outlet).run()
-            queue = self._plan(outlet, found)
+            queue = await self.db(self._plan, outlet, found)
             if not sources_ok and not queue:
                 self._fail_outlet(outlet, "no feed, sitemap or listing page could be read")
                 return
@@ -236,13 +245,21 @@ class Crawler:
         self.summary.failed_outlets.append(outlet.name)
         self.emit(Record(outlet.name, "outlet", Outcome(outlet.url, "failed", None, error)))
 
+    async def db(self, fn: Callable[..., T], *args: Any) -> T:
+        """Run `fn(*args)` on the index writer thread."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._writer, functools.partial(fn, *args))
+
     def _plan(self, outlet: Outlet, found: list[Link]) -> list[Link]:
         """Which discovered (and left-over) links to fetch now, newest first, capped."""
         wanted: dict[str, Link] = {}
         max_attempts = self.settings.crawl.max_attempts
+        entries = self.frontier.add_many(
+            outlet.name, ((link.url, link.published, link.modified) for link in found)
+        )
         for link in found:
-            entry = self.frontier.add(outlet.name, link.url, link.published, link.modified)
             key = url_key(link.url)
+            entry = entries[key]
             if key in wanted or entry.state == "gone" or not self._recent(link):
                 continue
             if entry.state == "failed" and entry.attempts >= max_attempts:
@@ -286,31 +303,19 @@ class Crawler:
     # -- one article ---------------------------------------------------------------------
 
     async def _article(self, fetcher: Fetcher, outlet: Outlet, link: Link) -> None:
-        assert self.pipeline is not None
         url = link.url
-        self.frontier.start(url)
+        await self.db(self.frontier.start, url)
         try:
             page = await fetcher.fetch(url, scope=Scope(outlet.all_hosts()).contains)
         except FetchError as exc:
-            robots = exc.message.startswith("disallowed by robots.txt")
-            status = "skipped" if robots else "failed"
-            state = "gone" if exc.permanent else "failed"
-            self._finish(outlet, url, state, self.pipeline.record_failure(url, exc.message), status)
-            return
-        verdict = check_page(page)
-        if verdict is None:
-            result = await self._extract_async(page, outlet)
-            if isinstance(result, Verdict):
-                outcome = self.pipeline._reject(page, result)  # noqa: SLF001 - shared logging path
-            else:
-                outcome = self.pipeline.store_article(page, result)
+            outcome = await self.db(self._settle_failure, url, exc)
         else:
-            outcome = self.pipeline._reject(page, verdict)  # noqa: SLF001
-        if outcome.status == "failed":
-            state = "gone" if page.status in GONE_STATUSES else "failed"
-        else:
-            state = "done"
-        self._finish(outlet, url, state, outcome, outcome.status)
+            verdict = check_page(page)
+            result = verdict or await self._extract_async(page, outlet)
+            outcome = await self.db(self._settle, url, page, result)
+        self.summary.counts[outcome.status] += 1
+        log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
+        self.emit(Record(outlet.name, "article", outcome))
 
     async def _extract_async(self, page: Page, outlet: Outlet) -> Article | Verdict:
         if self.pool is None:
@@ -318,13 +323,30 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self.pool, _extract, page, outlet)
 
-    def _finish(self, outlet: Outlet, url: str, state: str, outcome: Outcome, status: str) -> None:
-        if status != outcome.status:
-            outcome = Outcome(outcome.url, status, outcome.article, outcome.error)
+    def _settle(self, url: str, page: Page, result: Article | Verdict) -> Outcome:
+        """Store (or log the rejection of) a fetched page and settle its frontier row."""
+        assert self.pipeline is not None
+        if isinstance(result, Verdict):
+            outcome = self.pipeline._reject(page, result)  # noqa: SLF001 - shared logging path
+        else:
+            outcome = self.pipeline.store_article(page, result)
+        if outcome.status != "failed":
+            state = "done"
+        else:
+            state = "gone" if page.status in GONE_STATUSES else "failed"
         self.frontier.finish(url, state, outcome.status, outcome.error)
-        self.summary.counts[outcome.status] += 1
-        log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
-        self.emit(Record(outlet.name, "article", outcome))
+        return outcome
+
+    def _settle_failure(self, url: str, exc: FetchError) -> Outcome:
+        """Log a URL that could not be fetched; robots.txt refusals are skips, not failures."""
+        assert self.pipeline is not None
+        outcome = self.pipeline.record_failure(url, exc.message)
+        if exc.message.startswith("disallowed by robots.txt"):
+            outcome = Outcome(outcome.url, "skipped", None, outcome.error)
+        self.frontier.finish(
+            url, "gone" if exc.permanent else "failed", outcome.status, exc.message
+        )
+        return outcome
 
 
 def _pool_size(pool: Executor | None) -> int:
@@ -384,7 +406,7 @@ class OutletDiscovery:
         # A dry run must see every link, and --refresh re-examines what is archived: both
         # read sources in full instead of conditionally.
         full = self._dry or self.crawler.options.refresh
-        headers = {} if full else self.crawler.frontier.validators(url)
+        headers = {} if full else await self.crawler.db(self.crawler.frontier.validators, url)
         try:
             page = await self.fetcher.fetch(url, headers=headers, scope=self.scope.contains)
         except FetchError as exc:
@@ -405,15 +427,19 @@ class OutletDiscovery:
             Record(self.outlet.name, kind, Outcome(url, "failed", None, f"{kind}: {error}"))
         )
 
-    def _remember(self, page: Page, links: list[str] | None = None) -> None:
+    async def _remember(self, page: Page, links: list[str] | None = None) -> None:
         if self._dry:
             return
-        self.crawler.frontier.save_validators(
-            page.url, page.header("etag"), page.header("last-modified"), links
+        etag, modified = page.header("etag"), page.header("last-modified")
+        await self.crawler.db(
+            self.crawler.frontier.save_validators, page.url, etag, modified, links
         )
 
-    def _unchanged_links(self, url: str) -> list[str]:
-        return [] if self._dry else self.crawler.frontier.saved_links(url)
+    async def _unchanged_links(self, url: str) -> list[str]:
+        return [] if self._dry else await self.crawler.db(self.crawler.frontier.saved_links, url)
+
+    async def _forget(self, url: str) -> None:
+        await self.crawler.db(self.crawler.frontier.forget, [url])
 
     # -- sources -------------------------------------------------------------------------
 
@@ -424,7 +450,7 @@ class OutletDiscovery:
         if page is None:
             return [], False
         if page.status == 304:
-            saved = self._unchanged_links(home)
+            saved = await self._unchanged_links(home)
             return saved, saved == [wordpress_feed(home)]
         if not 200 <= page.status < 300:
             # Only an error when the home page is the outlet's one way in.
@@ -438,7 +464,7 @@ class OutletDiscovery:
             feeds = []
         guessed = not feeds
         feeds = feeds or [wordpress_feed(home)]
-        self._remember(page, feeds)
+        await self._remember(page, feeds)
         return feeds, guessed
 
     async def _robots_sitemaps(self) -> list[str]:
@@ -461,13 +487,13 @@ class OutletDiscovery:
         try:
             links = parse_feed(page.body, page.final_url, page.header("content-type"))
         except DiscoveryError as exc:
-            self.crawler.frontier.forget([url])
+            await self._forget(url)
             if not guessed:
                 self._report(url, "feed", exc.message)
             return
         self.ok += 1
         self._add(links)
-        self._remember(page)
+        await self._remember(page)
 
     async def _sitemap(self, url: str, depth: int, *, guessed: bool = False) -> bool:
         """Read a sitemap (following an index down to `sitemap_depth`); True if it was usable."""
@@ -479,7 +505,7 @@ class OutletDiscovery:
             return False
         if page.status == 304:
             self.ok += 1
-            await self._children([Link(u) for u in self._unchanged_links(url)], depth)
+            await self._children([Link(u) for u in await self._unchanged_links(url)], depth)
             return True
         if not 200 <= page.status < 300:
             if not (guessed and page.status in GONE_STATUSES):
@@ -488,18 +514,18 @@ class OutletDiscovery:
         try:
             sitemap = parse_sitemap(page.body, page.final_url)
         except DiscoveryError as exc:
-            self.crawler.frontier.forget([url])
+            await self._forget(url)
             if not guessed:
                 self._report(url, "sitemap", exc.message)
             return False
         self.ok += 1
         if sitemap.is_index:
             children = [c for c in sitemap.children if self.scope.contains(c.url)]
-            self._remember(page, [c.url for c in children])
+            await self._remember(page, [c.url for c in children])
             await self._children(children, depth)
         else:
             self._add(list(sitemap.links))
-            self._remember(page)
+            await self._remember(page)
         return True
 
     async def _children(self, children: list[Link], depth: int) -> None:
@@ -534,7 +560,7 @@ class OutletDiscovery:
             self.ok += 1
             self._add([Link(u) for u in found])
             if number == 0:
-                self._remember(page)
+                await self._remember(page)
             current = following if following != current else None
 
     def _add(self, links: list[Link]) -> None:

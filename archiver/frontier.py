@@ -94,6 +94,32 @@ class Frontier:
         assert entry is not None  # just written
         return entry
 
+    def add_many(
+        self, outlet: str, links: Iterable[tuple[str, datetime | None, datetime | None]]
+    ) -> dict[str, Entry]:
+        """`add` for many (url, published, modified) in one transaction; entries by url_key."""
+        rows = [(url_key(u), u, outlet, _iso(p), _iso(m), _now()) for u, p, m in links]
+        with self.conn:
+            self.conn.executemany(
+                "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                " published = COALESCE(excluded.published, published),"
+                " modified = COALESCE(excluded.modified, modified)",
+                rows,
+            )
+        found: dict[str, Entry] = {}
+        keys = list(dict.fromkeys(row[0] for row in rows))
+        for start in range(0, len(keys), 500):  # SQLite caps the number of parameters
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            for row in self.conn.execute(
+                "SELECT key, url, outlet, state, attempts, published, modified, finished_at"
+                f" FROM frontier WHERE key IN ({marks})",
+                chunk,
+            ):
+                found[row[0]] = Entry(*row[1:])
+        return found
+
     def get(self, url: str) -> Entry | None:
         """The row for `url` (under any of its spellings), or None."""
         row = self.conn.execute(

@@ -129,7 +129,11 @@ class Store:
                 root.mkdir(parents=True, exist_ok=True)
                 lock = ArchiveLock(root)
                 lock.acquire()
-            conn = sqlite3.connect(index, timeout=30.0, isolation_level=None)
+            # Not bound to the opening thread: `archiver crawl` does all its index work on one
+            # writer thread so fsyncs never stall its event loop (access stays serialized).
+            conn = sqlite3.connect(
+                index, timeout=30.0, isolation_level=None, check_same_thread=False
+            )
         except OSError as exc:
             if lock:
                 lock.release()
