@@ -56,8 +56,12 @@ class NearResult:
     keys: npt.NDArray[np.int64]
     owners: npt.NDArray[np.int64]
     token_counts: list[int]
-    candidate_pairs: int
+    pairs: npt.NDArray[np.int64]  # candidate pairs (a, b), a < b, that were verified
     edges: list[Edge]
+
+    @property
+    def candidate_pairs(self) -> int:
+        return len(self.pairs)
 
 
 def _fingerprint_range(
@@ -69,7 +73,7 @@ def _fingerprint_range(
     counts: list[int] = []
     tokens: list[int] = []
     for i in range(*bounds):
-        fp = fingerprinter.fingerprint(_TEXT_OF(i))
+        fp = fingerprinter.fingerprint(_TEXT_OF(i), with_tokens=False)
         k = np.unique(fp.keys)
         keys.append(k)
         counts.append(len(k))
@@ -142,7 +146,7 @@ def find_near_pairs(
             pool.join()
         _TEXT_OF = None
         _tokens.cache_clear()
-    return NearResult(keys, owners, token_counts, len(pairs), edges)
+    return NearResult(keys, owners, token_counts, pairs, edges)
 
 
 def _candidates(
@@ -214,7 +218,7 @@ def rebuild(
         )
     else:
         empty = np.zeros(0, np.int64)
-        found = NearResult(empty, empty, [0] * len(reps), 0, [])
+        found = NearResult(empty, empty, [0] * len(reps), empty.reshape(0, 2), [])
     index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
     with store.transaction():
         index.replace_all([ids[i] for i in reps], found.token_counts, found.keys, found.owners)

@@ -76,20 +76,29 @@ def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int
     The offset most shared 3-grams agree on is the alignment; 3-grams far from it (a repeated
     phrase elsewhere) are ignored, near ones (a line added or dropped) are kept.
     """
-    positions: dict[tuple[str, ...], int] = {}
+    positions: dict[tuple[str, ...], list[int]] = {}
     for j in range(len(long) - _SHINGLE + 1):
-        positions.setdefault(tuple(long[j : j + _SHINGLE]), j)
+        positions.setdefault(tuple(long[j : j + _SHINGLE]), []).append(j)
     hits = [
         (i, positions[key])
         for i in range(len(short) - _SHINGLE + 1)
-        if (key := tuple(short[i : i + _SHINGLE])) in positions
+        if (key := tuple(short[i : i + _SHINGLE])) in positions and len(positions[key]) <= 8
     ]
     if not hits:
         return None
-    offsets = sorted(j - i for i, j in hits)
-    offset = offsets[len(offsets) // 2]
+    # 3-grams found once in the long text vote for the offset (repeated phrases are ambiguous).
+    votes = sorted(js[0] - i for i, js in hits if len(js) == 1) or sorted(
+        j - i for i, js in hits for j in js
+    )
+    offset = votes[len(votes) // 2]
     slack = 5 + len(short) // 10
-    kept = [(i, j) for i, j in hits if abs(j - i - offset) <= slack]
+    kept = []
+    for i, js in hits:
+        j = min(js, key=lambda j: abs(j - i - offset))
+        if abs(j - i - offset) <= slack:
+            kept.append((i, j))
+    if not kept:
+        return None
     s0, s1 = kept[0][0], kept[-1][0] + _SHINGLE
     l0 = min(j for _, j in kept)
     l1 = max(j for _, j in kept) + _SHINGLE

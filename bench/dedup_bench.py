@@ -195,7 +195,8 @@ def main() -> None:
     s = sub.add_parser("scale")
     s.add_argument("--docs", type=int, default=100_000)
     s.add_argument("--workers", type=int, default=0)
-    s.add_argument("--db", type=Path, default=None)
+    s.add_argument("--db", type=Path, default=None, help="directory for the index (default: tmp)")
+    s.add_argument("--skip-cost", action="store_true", help="skip the per-document cost part")
     args = parser.parse_args()
     if args.part == "quality":
         quality(args)

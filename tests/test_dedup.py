@@ -1,0 +1,237 @@
+"""The dedup layer against a real archive: clusters, canonicals, takeovers, merges, rebuild."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+from pathlib import Path
+
+import pytest
+
+from archiver.config import DedupSettings, Outlet, Settings
+from archiver.dedup import Deduper, choose_canonical
+from archiver.dedup_rebuild import rebuild
+from archiver.errors import StoreError
+from archiver.lsh_index import NearIndex
+from archiver.models import Article
+from archiver.store import Store
+from tests.dedup_texts import article, story
+
+SETTINGS = Settings(
+    outlets=(
+        Outlet(name="barada", url="https://barada.example", aliases=("Barada Post", "بردى بوست")),
+        Outlet(name="jasmine", url="https://jasmine.example", label="Jasmine Daily"),
+    )
+)
+
+
+def add(store: Store, deduper: Deduper, item: Article) -> Article:
+    """What Pipeline.store_article does around the deduper."""
+    decision = deduper.decide(item)
+    item.cluster, item.duplicate_of = decision.cluster, decision.duplicate_of
+    item.similarity, item.dedup_method = decision.similarity, decision.method
+    store.add_article(item)
+    deduper.index(item)
+    return item
+
+
+def fields(store: Store, article_id: str) -> tuple[str | None, str | None, str | None]:
+    a = store.get(article_id)
+    assert a is not None
+    return a.cluster, a.duplicate_of, a.dedup_method
+
+
+@pytest.fixture
+def store(tmp_path: Path) -> Store:
+    with Store.open(tmp_path / "archive", write=True) as opened:
+        yield opened
+
+
+def test_reposts_join_the_original(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    text = story(1, "ar", paragraphs=9)
+    paragraphs = text.split("\n\n")
+    add(store, deduper, article("orig", text, outlet="barada"))
+    add(store, deduper, article("exact", text, fetched_minutes=1))
+    add(
+        store,
+        deduper,
+        article("wrapped", f"عنوان – مدونة\n\n{text}\n\nمقالات ذات صلة", fetched_minutes=2),
+    )
+    cut = "\n\n".join(paragraphs[:3]) + "\n\nتابع القراءة على بردى بوست ..."
+    add(store, deduper, article("cut", cut, fetched_minutes=3))
+    variant = text.replace("أ", "ا").replace("ي", "ى").replace("3", "٣").replace("ة", "ة\u064e")
+    add(store, deduper, article("variant", variant, fetched_minutes=4))
+    add(store, deduper, article("other", story(2, "ar", paragraphs=9), fetched_minutes=5))
+    assert fields(store, "orig") == ("orig", None, None)
+    assert fields(store, "exact") == ("orig", "orig", "exact")
+    assert fields(store, "wrapped") == ("orig", "orig", "near")
+    assert fields(store, "cut") == ("orig", "orig", "contained")
+    assert fields(store, "variant")[:2] == ("orig", "orig")
+    assert fields(store, "other") == ("other", None, None)
+
+
+def test_a_later_found_earlier_original_takes_over(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    text = story(3, "en", paragraphs=8)
+    add(
+        store,
+        deduper,
+        article(
+            "mirror1",
+            text + "\n\nSource: Barada Post",
+            published="2025-03-02T09:00:00Z",
+            source_credit="Barada Post",
+        ),
+    )
+    add(
+        store,
+        deduper,
+        article(
+            "mirror2", "Breaking\n\n" + text, published="2025-03-02T11:00:00Z", fetched_minutes=1
+        ),
+    )
+    assert fields(store, "mirror2") == ("mirror1", "mirror1", "near")
+    add(
+        store,
+        deduper,
+        article("orig", text, outlet="barada", published="2025-03-02T08:00:00Z", fetched_minutes=2),
+    )
+    assert fields(store, "orig") == ("mirror1", None, None)
+    for member in ("mirror1", "mirror2"):
+        cluster, duplicate_of, method = fields(store, member)
+        assert (cluster, duplicate_of) == ("mirror1", "orig") and method in ("near", "exact")
+    # The JSON sidecar was rewritten too.
+    sidecars = list(store.root.glob("articles/**/mirror1.json"))
+    assert json.loads(sidecars[0].read_text())["duplicate_of"] == "orig"
+
+
+def test_clusters_found_apart_merge_when_an_article_links_them(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    text = story(4, "en", paragraphs=12)
+    paragraphs = text.split("\n\n")
+    head = "\n\n".join(paragraphs[:4])
+    tail = "\n\n".join(paragraphs[-4:])
+    add(
+        store,
+        deduper,
+        article("head", head + "\n\nRead more ...", published="2025-03-03T10:00:00Z"),
+    )
+    add(
+        store,
+        deduper,
+        article("tail", "Part two\n\n" + tail, published="2025-03-03T10:00:00Z", fetched_minutes=1),
+    )
+    assert fields(store, "tail")[0] == "tail"  # nothing in common yet
+    add(
+        store,
+        deduper,
+        article(
+            "full", text, outlet="jasmine", published="2025-03-03T09:00:00Z", fetched_minutes=2
+        ),
+    )
+    clusters = {fields(store, x)[0] for x in ("head", "tail", "full")}
+    assert len(clusters) == 1
+    assert fields(store, "head")[1] == fields(store, "tail")[1] == "full"
+    assert fields(store, "full")[1] is None
+
+
+def test_templated_reports_stay_apart(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    template = (
+        "Daily report: clashes continued in the countryside of {place} on {day}. No information "
+        "about casualties. In {town}, {n} shells fell on homes and a rescuer said teams were "
+        "still searching. The monitor documented {m} arrests at checkpoints and calls on all "
+        "parties to spare civilians and let aid organisations reach the area without conditions."
+    )
+    slots = {"place": "Homs", "day": "Monday", "town": "Rastan", "n": 12, "m": 4}
+    changes = [{}, {"n": 14}, {"town": "Talbiseh"}, {"m": 7, "day": "Tuesday"}, {"place": "Hama"}]
+    for i, change in enumerate(changes):
+        slots = slots | change
+        add(
+            store,
+            deduper,
+            article(f"r{i}", template.format(**slots), outlet="monitor.example", fetched_minutes=i),
+        )
+    assert {fields(store, f"r{i}")[0] for i in range(len(changes))} == {
+        f"r{i}" for i in range(len(changes))
+    }
+
+
+def test_canonical_rules() -> None:
+    def a(i: str, outlet: str, published: str | None, minutes: int = 0, credit: str | None = None):
+        return article(
+            i,
+            "x",
+            outlet=outlet,
+            published=published,
+            fetched_minutes=minutes,
+            source_credit=credit,
+        )
+
+    early_unknown = a("u", "blog.example", "2025-01-01T08:00:00Z")
+    later_configured = a("c", "jasmine", "2025-01-01T09:00:00Z")
+    assert choose_canonical([early_unknown, later_configured], SETTINGS).id == "c"
+    credited = a("b", "barada", "2025-01-01T12:00:00Z")
+    crediting = a("m", "jasmine", "2025-01-01T07:00:00Z", credit="المصدر: بردى بوست")
+    assert choose_canonical([later_configured, credited, crediting], SETTINGS).id == "b"
+    # Offsets are compared as instants; missing dates lose; ties go to the first fetched.
+    plus3 = a("p", "jasmine", "2025-01-01T10:00:00+03:00")  # 07:00Z
+    assert choose_canonical([later_configured, plus3], SETTINGS).id == "p"
+    undated = a("n", "jasmine", None)
+    assert choose_canonical([undated, later_configured], SETTINGS).id == "c"
+    first = a("f1", "jasmine", "2025-01-01T09:00:00Z", minutes=1)
+    second = a("f2", "jasmine", "2025-01-01T09:00:00Z", minutes=2)
+    assert choose_canonical([second, first], SETTINGS).id == "f1"
+
+
+def test_rebuild_recomputes_the_same_clusters_and_is_idempotent(store: Store) -> None:
+    texts = [story(30 + i, "ar" if i % 2 else "en", paragraphs=8) for i in range(6)]
+    items = []
+    for i, text in enumerate(texts):
+        items.append(article(f"o{i}", text, outlet="barada", fetched_minutes=10 * i))
+        items.append(article(f"w{i}", f"Header\n\n{text}\n\nFooter", fetched_minutes=10 * i + 1))
+        cut = "\n\n".join(text.split("\n\n")[:3]) + " ..."
+        items.append(article(f"t{i}", cut, fetched_minutes=10 * i + 2))
+        items.append(article(f"e{i}", text, fetched_minutes=10 * i + 3))
+    for item in items:
+        store.add_article(item)  # stored without any dedup (as before this layer existed)
+    settings = replace(SETTINGS, dedup=DedupSettings(workers=2))
+    stats = rebuild(store, settings)
+    assert stats.articles == 24 and stats.clusters == 6 and stats.duplicates == 18
+    for i in range(6):
+        assert fields(store, f"o{i}") == (f"o{i}", None, None)
+        assert fields(store, f"w{i}") == (f"o{i}", f"o{i}", "near")
+        assert fields(store, f"t{i}") == (f"o{i}", f"o{i}", "contained")
+        assert fields(store, f"e{i}") == (f"o{i}", f"o{i}", "exact")
+    assert rebuild(store, settings).changed == 0
+    # The rebuilt index serves incremental decisions.
+    deduper = Deduper(store, settings)
+    late = add(store, deduper, article("late", "Copied:\n\n" + texts[2], fetched_minutes=99))
+    assert late.duplicate_of == "o2"
+
+
+def test_index_built_with_other_fingerprint_settings_is_refused(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    add(store, deduper, article("a", story(40)))
+    other = replace(SETTINGS, dedup=DedupSettings(bands=16))
+    with pytest.raises(StoreError, match="rebuild"):
+        Deduper(store, other).decide(article("b", story(41)))
+
+
+def test_candidates_skip_boilerplate_buckets(store: Store) -> None:
+    deduper = Deduper(store, replace(SETTINGS, dedup=DedupSettings(max_bucket=3)))
+    boiler = story(50, paragraphs=3)
+    for i in range(5):
+        add(
+            store,
+            deduper,
+            article(f"b{i}", story(60 + i, paragraphs=6) + "\n\n" + boiler, fetched_minutes=i),
+        )
+    index = NearIndex(store.conn, deduper.fingerprinter.params, max_bucket=3)
+    probe = deduper.fingerprinter.fingerprint(boiler)
+    # Its windows are shared by 5 > 3 articles: boilerplate, not evidence of a copy.
+    assert all(c.window_hits == 0 for c in index.candidates(probe))
+    assert deduper.candidates(probe) == []
+    small = NearIndex(store.conn, deduper.fingerprinter.params, max_bucket=64)
+    assert any(c.window_hits for c in small.candidates(probe))
