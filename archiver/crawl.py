@@ -11,6 +11,7 @@ record for that outlet and the others carry on.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import functools
 import logging
 import multiprocessing
@@ -46,7 +47,8 @@ from archiver.errors import FetchError
 from archiver.extract import ExtractOptions, extract_html
 from archiver.fetch import Fetcher
 from archiver.frontier import Frontier
-from archiver.models import Article, Outcome, Page
+from archiver.learned import observe_article
+from archiver.models import Article, Extracted, Outcome, Page
 from archiver.pipeline import Pipeline, Verdict, build_article, check_page
 from archiver.store import Store
 from archiver.urls import url_key
@@ -54,6 +56,7 @@ from archiver.urls import url_key
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
+OPTIONS_REFRESH = 20  # articles of an outlet between two reads of its learned boilerplate
 T = TypeVar("T")
 
 
@@ -112,13 +115,19 @@ Emit = Callable[[Record], None]
 Progress = Callable[[str, int, int], None]  # outlet, articles done, articles found
 
 
-def _extract(page: Page, outlet: Outlet | None) -> Article | Verdict:
+Extraction = tuple[Article, Extracted] | Verdict
+
+
+def _extract(page: Page, outlet: Outlet, options: ExtractOptions) -> Extraction:
     """Decode and extract one page (runs in a worker process: only picklable values)."""
-    html, codec = decode_body(page.body, page.header("content-type"))
-    extracted = extract_html(html, page.final_url, ExtractOptions(outlet=outlet, encoding=codec))
-    if extracted is None:
-        return Verdict("skipped", "no article text found")
-    return build_article(page, extracted, outlet)
+    try:
+        html, codec = decode_body(page.body, page.header("content-type"))
+        extracted = extract_html(html, page.final_url, dataclasses.replace(options, encoding=codec))
+        if extracted is None:
+            return Verdict("skipped", "no article text found")
+        return build_article(page, extracted, outlet), extracted
+    except Exception as exc:  # noqa: BLE001 - one malformed page fails itself, not the run
+        return Verdict("failed", f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def _warm() -> int:
@@ -187,6 +196,8 @@ class Crawler:
         # Every index read and write (frontier, dedup, store with its fsyncs) runs on this one
         # thread, in order, so the event loop never waits for the disk.
         self._writer = ThreadPoolExecutor(1, thread_name_prefix="archiver-index")
+        self._options: dict[str, ExtractOptions] = {}
+        self._option_uses: dict[str, int] = {}
         self._slots = asyncio.Semaphore(
             max(1, settings.fetch.concurrency) + 2 * max(1, _pool_size(pool))
         )
@@ -312,24 +323,49 @@ class Crawler:
         else:
             verdict = check_page(page)
             result = verdict or await self._extract_async(page, outlet)
-            outcome = await self.db(self._settle, url, page, result)
+            outcome = await self.db(self._settle, url, page, outlet, result)
         self.summary.counts[outcome.status] += 1
         log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
         self.emit(Record(outlet.name, "article", outcome))
 
-    async def _extract_async(self, page: Page, outlet: Outlet) -> Article | Verdict:
+    async def _extract_async(self, page: Page, outlet: Outlet) -> Extraction:
+        options = await self._extract_options(outlet)
         if self.pool is None:
-            return _extract(page, outlet)
+            return _extract(page, outlet, options)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, _extract, page, outlet)
+        return await loop.run_in_executor(self.pool, _extract, page, outlet, options)
 
-    def _settle(self, url: str, page: Page, result: Article | Verdict) -> Outcome:
-        """Store (or log the rejection of) a fetched page and settle its frontier row."""
-        assert self.pipeline is not None
+    async def _extract_options(self, outlet: Outlet) -> ExtractOptions:
+        """The outlet's extraction options with what the archive learned (re-read now and then:
+        learned boilerplate grows as articles are stored)."""
+        uses = self._option_uses[outlet.name] = self._option_uses.get(outlet.name, 0) + 1
+        cached = self._options.get(outlet.name)
+        if cached is None or uses % OPTIONS_REFRESH == 0:
+            assert self.pipeline is not None
+            cached = await self.db(self.pipeline.extract_options, outlet, None)
+            self._options[outlet.name] = cached
+        return cached
+
+    def _settle(self, url: str, page: Page, outlet: Outlet, result: Extraction) -> Outcome:
+        """Store (or log the rejection of) a fetched page and settle its frontier row.
+
+        The same steps as `Pipeline.process_page` after extraction, which ran in a worker.
+        """
+        assert self.pipeline is not None and self.store is not None
         if isinstance(result, Verdict):
             outcome = self.pipeline._reject(page, result)  # noqa: SLF001 - shared logging path
         else:
-            outcome = self.pipeline.store_article(page, result)
+            article, extracted = result
+            outcome = self.pipeline.store_article(page, article)
+            if outcome.status == "stored":
+                # lines and title affixes that recur across the outlet become its boilerplate
+                observe_article(
+                    self.store.conn,
+                    outlet.name,
+                    extracted.text,
+                    extracted.removed,
+                    extracted.html_title,
+                )
         if outcome.status != "failed":
             state = "done"
         else:

@@ -17,28 +17,57 @@ import os
 import random
 import sys
 
-_AR = "أعلنت مديرية الزراعة في محافظة حمص عن بدء موسم قطاف الزيتون وسط توقعات بإنتاج وفير".split()
-_EN = (
-    "The council of the fictional town announced a new water project after months of delays".split()
-)
+_AR_LETTERS = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
+_EN_SYLLABLES = "ka lo mi ne ra su te vo da fi ga hu ja be co re an el is or".split()
+
+
+def _vocabulary(arabic: bool, size: int = 3000) -> list[str]:
+    """Deterministic pseudo-words: a news-sized vocabulary, so articles do not look alike."""
+    rng = random.Random(1 if arabic else 2)
+    if arabic:
+        return [
+            "".join(rng.choice(_AR_LETTERS) for _ in range(rng.randint(3, 7))) for _ in range(size)
+        ]
+    return [
+        "".join(rng.choice(_EN_SYLLABLES) for _ in range(rng.randint(1, 4))) for _ in range(size)
+    ]
+
+
+_WORDS = {True: _vocabulary(True), False: _vocabulary(False)}
 
 
 def article_html(host: int, n: int) -> bytes:
-    """A deterministic fictional article of ~600 words."""
+    """A deterministic fictional article page shaped like a real one (~100 KB, median of the
+    scrapinghub pages is 114 KB): ~900 words of text inside menus, sidebars, scripts, footer."""
     rng = random.Random(n)
-    words = _AR if host % 2 == 0 else _EN
-    lang = "ar" if host % 2 == 0 else "en"
-    paragraphs = "".join(
-        "<p>" + " ".join(rng.choice(words) for _ in range(60)) + f" {n}-{i}.</p>\n"
-        for i in range(10)
+    arabic = host % 2 == 0
+    words = _WORDS[arabic]
+
+    def sentence(length: int) -> str:
+        return " ".join(rng.choice(words) for _ in range(length))
+
+    paragraphs = "".join(f"<p>{sentence(rng.randint(50, 90))}.</p>\n" for _ in range(12))
+    nav = "".join(
+        f'<li class="menu-item"><a href="/s/{i}/" title="{sentence(2)}">{sentence(2)}</a></li>'
+        for i in range(250)
     )
-    nav = "".join(f'<li><a href="/section/{i}">Section {i}</a></li>' for i in range(30))
+    related = "".join(
+        f'<li class="related"><a href="/news/{(n + i * 7) % 3000}.html">{sentence(9)}</a>'
+        f'<span class="date">2024-03-{1 + i % 28:02d}</span></li>'
+        for i in range(40)
+    )
+    script = "var cfg=" + ",".join(f'"{sentence(3)}"' for _ in range(1200)) + ";"
+    footer = "".join(f'<a href="/page/{i}">{sentence(2)}</a> ' for i in range(120))
+    lang = "ar" if arabic else "en"
     page = (
         f'<!DOCTYPE html><html lang="{lang}"><head><meta charset="utf-8">'
-        f"<title>Bench article {n}</title>"
+        f"<title>{sentence(8)}</title><script>{script}</script>"
         f'<meta property="article:published_time" content="2024-03-{1 + n % 28:02d}T10:00:00Z">'
-        f"</head><body><header><ul>{nav}</ul></header><main><article><h1>Bench article {n}</h1>"
-        f"{paragraphs}</article></main><footer>Fictional bench outlet {host}</footer></body></html>"
+        f'</head><body><header><nav><ul class="menu">{nav}</ul></nav></header>'
+        f'<div class="wrap"><main><article><h1>{sentence(8)}</h1>'
+        f'<div class="byline">{sentence(3)}</div>{paragraphs}</article></main>'
+        f"<aside><h3>{sentence(2)}</h3><ul>{related}</ul></aside></div>"
+        f"<footer>{footer}<p>Fictional bench outlet {host}</p></footer></body></html>"
     )
     return page.encode("utf-8")
 
