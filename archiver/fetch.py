@@ -100,11 +100,17 @@ class Fetcher:
             if hop and scope is not None and not scope(current):
                 raise FetchError(f"redirected off the outlet's hosts to {current}", permanent=True)
             if self.settings.respect_robots and not await self.allowed(current):
+                unreadable = self._host(current).robots_error
+                if unreadable is not None:  # the host is down, not refusing: retry on a later run
+                    raise FetchError(f"{unreadable} (for {current})")
                 raise FetchError(f"disallowed by robots.txt: {current}", permanent=True)
             page = await self._with_retries(current, headers or {})
             location = page.header("location")
             if page.status in REDIRECT_STATUSES and location:
-                current = urljoin(current, location.strip())
+                try:
+                    current = urljoin(current, location.strip())
+                except ValueError:
+                    raise FetchError(f"invalid redirect to {location!r}", permanent=True) from None
                 continue
             return Page(
                 url=url,
@@ -258,7 +264,11 @@ class Fetcher:
 
 
 def _check_scheme(url: str) -> None:
-    parts = urlsplit(url)
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port out of range or not a number
+    except ValueError as exc:
+        raise FetchError(f"invalid URL {url!r}: {exc}", permanent=True) from None
     if parts.scheme not in ("http", "https") or not parts.netloc:
         raise FetchError(f"not an http(s) URL: {url}", permanent=True)
 

@@ -82,10 +82,14 @@ def _choose_canonical(final_url: str, declared: str | None) -> str:
     A mirror's canonical link may point at the original outlet; trusting it would file the
     copy under the original's id, so only same-host canonicals are followed.
     """
-    if declared and url_host(declared).removeprefix("www.") == url_host(final_url).removeprefix(
-        "www."
-    ):
-        return canonicalize_url(declared)
+    try:
+        same_site = bool(declared) and url_host(declared or "").removeprefix(
+            "www."
+        ) == url_host(final_url).removeprefix("www.")
+        if same_site and declared:
+            return canonicalize_url(declared)
+    except ValueError:
+        pass  # a malformed canonical link ("http://[oops") is the page's mistake: ignore it
     return canonicalize_url(final_url)
 
 
@@ -119,7 +123,11 @@ class Pipeline:
         html, codec = decode_body(page.body, page.header("content-type"))
         if options is None:
             options = self.extract_options(outlet, codec)
-        extracted = extract_html(html, page.final_url, options)
+        try:
+            extracted = extract_html(html, page.final_url, options)
+        except Exception as exc:  # one malformed page fails itself, never the whole run
+            error = f"extraction failed: {type(exc).__name__}: {exc}"
+            return self._reject(page, Verdict("failed", error))
         if extracted is None:
             return self._reject(page, Verdict("skipped", "no article text found"))
         outcome = self.store_article(page, build_article(page, extracted, outlet))

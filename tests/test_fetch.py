@@ -105,6 +105,18 @@ def test_redirected_robots_txt_is_followed(server: TestServer) -> None:
     assert server.hits("/private/x") == 0
 
 
+def test_unreachable_robots_is_a_temporary_failure(server: TestServer) -> None:
+    # A host that is down is not a host that refuses: later runs must try again.
+    url = server.url("/x").replace(str(server.port), str(_closed_port()))
+    with pytest.raises(FetchError, match="robots.txt unreachable") as info:
+        fetch_one(quick(retries=0), url)
+    assert not info.value.permanent
+    server.route("/robots.txt", static(b"down", "text/plain", 503))
+    with pytest.raises(FetchError, match=r"robots.txt unavailable \(HTTP 503\)") as info:
+        fetch_one(quick(retries=0), server.url("/y"))
+    assert not info.value.permanent
+
+
 def test_missing_robots_allows_everything(server: TestServer) -> None:
     url = server.route("/page", static("<p>x</p>"))
     assert fetch_one(quick(), url).status == 200  # /robots.txt is a 404 on this server
@@ -281,6 +293,19 @@ def test_redirect_chain_and_loop(server: TestServer) -> None:
 def test_non_http_urls_fail_cleanly() -> None:
     with pytest.raises(FetchError, match="not an http"):
         fetch_one(quick(), "ftp://example.invalid/file")
+
+
+@pytest.mark.parametrize("url", ["http://[broken/x", "http://127.0.0.1:99999/x", "http://h:port/"])
+def test_malformed_urls_fail_cleanly(url: str) -> None:
+    with pytest.raises(FetchError, match="invalid URL") as info:
+        fetch_one(quick(), url)
+    assert info.value.permanent
+
+
+def test_malformed_redirect_location_fails_cleanly(server: TestServer) -> None:
+    url = server.route("/bad-redirect", redirect("http://[::1/oops", 302))
+    with pytest.raises(FetchError, match="invalid"):
+        fetch_one(quick(respect_robots=False), url)
 
 
 def test_user_agent_is_sent(server: TestServer) -> None:

@@ -158,21 +158,27 @@ def test_retries_recover_503_and_429(tmp_path: Path, site: NewsSite, config: Pat
 def test_exact_duplicate_under_another_url(
     tmp_path: Path, server: TestServer, site: NewsSite, config: Path
 ) -> None:
-    server.route(
-        "/reposts/market",
-        static(article_html(EN_TITLE + " - Repost", EN_PARAGRAPHS, site_name="Repost Hub")),
-    )
-    copy = server.url("/reposts/market?utm_source=feed")
-    archive = tmp_path / "archive"
-    first = records(invoke(config, archive, "fetch", site.en))[0]
-    result = invoke(config, archive, "fetch", copy)
+    mirror = TestServer()  # a repost site: another host, not a configured outlet
+    mirror.start()
+    try:
+        mirror.route(
+            "/reposts/market",
+            static(article_html(EN_TITLE + " - Repost", EN_PARAGRAPHS, site_name="Repost Hub")),
+        )
+        copy = mirror.url("/reposts/market?utm_source=feed")
+        canonical = mirror.url("/reposts/market")
+        archive = tmp_path / "archive"
+        first = records(invoke(config, archive, "fetch", site.en))[0]
+        result = invoke(config, archive, "fetch", copy)
+    finally:
+        mirror.stop()
     assert result.exit_code == 0
     (dup,) = records(result)
     assert dup["status"] == "duplicate"
     assert dup["id"] != first["id"]
     assert dup["duplicate_of"] == first["id"] and dup["cluster"] == first["id"]
-    assert dup["similarity"] == 1.0
-    assert dup["canonical_url"] == server.url("/reposts/market")  # tracking parameter dropped
+    assert dup["similarity"] == 1.0 and dup["dedup_method"] == "exact"
+    assert dup["canonical_url"] == canonical  # tracking parameter dropped
     # A duplicate is archived too: its own record, text and WARC record.
     with Store.open(archive) as store:
         assert store.count() == 2
@@ -236,3 +242,26 @@ def test_unusable_archive_path_exits_1(tmp_path: Path, site: NewsSite, config: P
     result = invoke(config, not_a_dir / "archive", "fetch", site.en)
     assert result.exit_code == 1
     assert result.stderr.startswith("Error:") and "Traceback" not in result.stderr
+
+
+def test_malformed_urls_and_pages_fail_alone(
+    tmp_path: Path, server: TestServer, site: NewsSite, config: Path
+) -> None:
+    bad_canonical = server.route(
+        "/bad-canonical",
+        static(
+            article_html(EN_TITLE, EN_PARAGRAPHS, canonical="http://[oops/x").replace(
+                EN_PARAGRAPHS[0], "A different opening line for this page."
+            )
+        ),
+    )
+    result = invoke(config, tmp_path / "archive", "fetch", "http://[bad", bad_canonical, site.en2)
+    assert "Traceback" not in result.stderr and "unexpected" not in result.stderr
+    got = by_input(result)
+    assert got["http://[bad"]["status"] == "failed" and "invalid URL" in got["http://[bad"]["error"]
+    assert got[site.en2]["status"] == "stored"
+    # Stored with its bad canonical link ignored, or failed alone: never the whole run.
+    assert got[bad_canonical]["status"] in ("stored", "failed")
+    if got[bad_canonical]["status"] == "stored":
+        assert got[bad_canonical]["canonical_url"] == bad_canonical
+    assert result.exit_code == 3
