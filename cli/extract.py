@@ -5,6 +5,7 @@ from __future__ import annotations
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import click
 
@@ -20,11 +21,19 @@ from cli.output import echo_err, to_json
 @click.command("extract", epilog=EPILOG)
 @click.argument("files", nargs=-1)
 @click.option("--url", help="The URL the page was saved from (for canonical URL, outlet, id).")
+@click.option(
+    "--explain",
+    is_flag=True,
+    help="Also list on stderr, per page, each line removed from the text and why "
+    "(cue:read-also, cue:related-block, outlet-phrase, credit:source, selector:..., ...) and "
+    "where the title, date and language came from. stdout is unchanged.",
+)
 @click.pass_obj
-def command(app: App, files: tuple[str, ...], url: str | None) -> None:
+def command(app: App, files: tuple[str, ...], url: str | None, explain: bool) -> None:
     """Extract each saved HTML FILE ('-' or none: stdin) to one JSON record on stdout.
 
-    Works with no network; nothing is stored.
+    Works with no network; nothing is stored. Every removal is also in the record's
+    `removed` list ({text, reason}); --explain prints it readably on stderr.
 
     \b
     Example:
@@ -47,6 +56,9 @@ def command(app: App, files: tuple[str, ...], url: str | None) -> None:
             continue
         record = _extract(app, body, url or _file_url(name))
         record["input"] = name
+        if explain:
+            for line in explain_lines(name, record):
+                echo_err(line)
         sys.stdout.write(to_json(record) + "\n")
         sys.stdout.flush()
     click.get_current_context().exit(int(ExitCode.PARTIAL if failed else ExitCode.OK))
@@ -72,3 +84,28 @@ def _extract(app: App, body: bytes, url: str) -> dict[str, object]:
 
 def _file_url(name: str) -> str:
     return "stdin:" if name == "-" else Path(name).resolve().as_uri()
+
+
+def explain_lines(name: str, record: dict[str, Any]) -> list[str]:
+    """Human-readable account of what extraction removed from one page, and why."""
+    if record.get("status") != "extracted":
+        return [f"{name}: {record.get('status')}: {record.get('error')}"]
+    removed = record.get("removed") or []
+    lines = [f"{name}: {len(removed)} line(s) removed"]
+    lines.extend(f"  [{r['reason']}] {_short(r['text'])}" for r in removed)
+    lines.append(f"  title: {record.get('title')!r}")
+    lines.append(
+        f"  published: {record.get('published')} (source {record.get('date_source')}, "
+        f"precision {record.get('date_precision')})"
+    )
+    lines.append(f"  language: {record.get('language')}")
+    if record.get("authors"):
+        lines.append(f"  authors: {', '.join(record['authors'])}")
+    if record.get("source_credit"):
+        lines.append(f"  source credit: {record['source_credit']}")
+    return lines
+
+
+def _short(text: str, limit: int = 120) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1] + "…"
