@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import click
 
+from archiver.errors import UsageError
 from archiver.models import ARTICLE_FIELDS
 from archiver.store import ArticleFilter
 from cli import App
@@ -22,6 +23,8 @@ DEFAULT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in ("text", "removed")
 @click.option(
     "--lang", "languages", multiple=True, help="Only this language, e.g. ar (repeatable)."
 )
+@click.option("--originals", is_flag=True, help="Only originals (canonical or unique articles).")
+@click.option("--duplicates", is_flag=True, help="Only copies of another article.")
 @click.option("--fields", callback=parse_fields, help="Comma-separated fields to show.")
 @click.option(
     "--format",
@@ -37,6 +40,8 @@ def command(
     since: str | None,
     until: str | None,
     languages: tuple[str, ...],
+    originals: bool,
+    duplicates: bool,
     fields: tuple[str, ...],
     fmt: str,
 ) -> None:
@@ -47,9 +52,19 @@ def command(
         archiver ls --outlet sana-en --since 2025-01-01 --fields id,title,published
         archiver ls --format csv > articles.csv
         archiver ls --fields outlet --format tsv | sort | uniq -c
+        archiver ls --duplicates --fields id,url,duplicate_of,dedup_method
     """
     shown = fields or DEFAULT_FIELDS
-    flt = ArticleFilter(outlets=outlets, since=since, until=until, languages=languages)
+    if originals and duplicates:
+        raise UsageError("use just one of --originals and --duplicates")
+    flt = ArticleFilter(
+        outlets=outlets,
+        since=since,
+        until=until,
+        languages=languages,
+        originals_only=originals,
+        duplicates_only=duplicates,
+    )
     with app.open_store(write=False) as store:
         rows = (
             _pick(a.to_dict(with_text=False), shown)

@@ -20,7 +20,7 @@ from cli.output import to_json
 @click.option("--text", "text_only", is_flag=True, help="Print only the clean text.")
 @click.pass_obj
 def command(app: App, ref: str, text_only: bool) -> None:
-    """Show the article with this ID or URL.
+    """Show the article with this ID or URL (the JSON record lists its cluster's members).
 
     \b
     Example:
@@ -31,7 +31,23 @@ def command(app: App, ref: str, text_only: bool) -> None:
         if text_only:
             sys.stdout.write(article.text.rstrip("\n") + "\n")
         else:
-            sys.stdout.write(to_json(article.to_dict()) + "\n")
+            record = article.to_dict()
+            # The article's cluster: every member, so copies and original are one step away.
+            members = store.cluster_members(article.cluster) if article.cluster else []
+            record["cluster_members"] = [
+                {
+                    "id": m.id,
+                    "url": m.url,
+                    "outlet": m.outlet,
+                    "published": m.published,
+                    "duplicate_of": m.duplicate_of,
+                    "similarity": m.similarity,
+                    "method": m.dedup_method,
+                }
+                for m in members
+                if len(members) > 1
+            ]
+            sys.stdout.write(to_json(record) + "\n")
 
 
 def find_article(store: Store, ref: str) -> Article:
