@@ -26,7 +26,7 @@ import numpy.typing as npt
 from archiver.config import Settings
 from archiver.dedup import MIN_BAND_HITS, choose_canonical, fingerprint_params, verify_rules
 from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
-from archiver.lsh_index import NearIndex, candidate_pairs, key_table
+from archiver.lsh_index import NearIndex, Owners, candidate_pairs, key_table
 from archiver.models import Article
 from archiver.store import Store
 from archiver.verify import VerifyRules, compare
@@ -54,7 +54,7 @@ class NearResult:
     """What the batch found: index key table, per-document word counts, verified pairs."""
 
     keys: npt.NDArray[np.int64]
-    owners: npt.NDArray[np.int64]
+    owners: Owners
     token_counts: list[int]
     pairs: npt.NDArray[np.int64]  # candidate pairs (a, b), a < b, that were verified
     edges: list[Edge]
@@ -86,7 +86,7 @@ def _fingerprinter(params: FingerprintParams) -> Fingerprinter:
     return Fingerprinter(params)
 
 
-@lru_cache(maxsize=4096)
+@lru_cache(maxsize=1024)
 def _tokens(i: int) -> tuple[str, ...]:
     assert _TEXT_OF is not None
     return tokenize(_TEXT_OF(i))
@@ -130,10 +130,7 @@ def find_near_pairs(
             token_counts += tokens
         if progress:
             progress(f"fingerprinted {count} documents")
-        all_keys = np.concatenate(key_parts) if key_parts else np.zeros(0, np.int64)
-        del key_parts
-        keys, owners = key_table(all_keys, np.asarray(counts, np.int64))
-        del all_keys
+        keys, owners = key_table(key_parts, np.asarray(counts, np.int64))
         pairs = _candidates(keys, owners, max_bucket)
         if progress:
             progress(f"{len(pairs)} candidate pairs")
@@ -150,7 +147,7 @@ def find_near_pairs(
 
 
 def _candidates(
-    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], max_bucket: int
+    keys: npt.NDArray[np.int64], owners: Owners, max_bucket: int
 ) -> npt.NDArray[np.int64]:
     """Pairs worth verifying: MIN_BAND_HITS shared bands or one shared window, sorted by a."""
     split = int(np.searchsorted(keys, WINDOW_BIT))  # band keys sort before window keys
@@ -218,7 +215,7 @@ def rebuild(
         )
     else:
         empty = np.zeros(0, np.int64)
-        found = NearResult(empty, empty, [0] * len(reps), empty.reshape(0, 2), [])
+        found = NearResult(empty, np.zeros(0, np.int32), [0] * len(reps), empty.reshape(0, 2), [])
     index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
     with store.transaction():
         index.replace_all([ids[i] for i in reps], found.token_counts, found.keys, found.owners)

@@ -24,6 +24,8 @@ import numpy.typing as npt
 from archiver.errors import StoreError
 from archiver.fingerprint import WINDOW_BIT, Fingerprint, FingerprintParams
 
+Owners = npt.NDArray[np.int32]
+
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS dedup_docs (
     doc INTEGER PRIMARY KEY,
@@ -144,7 +146,7 @@ class NearIndex:
         article_ids: Sequence[str],
         token_counts: Sequence[int],
         keys: npt.NDArray[np.int64],
-        owners: npt.NDArray[np.int64],
+        owners: Owners,
     ) -> None:
         """Drop the index and load it again in one pass (the batch rebuild).
 
@@ -172,60 +174,60 @@ class NearIndex:
 
 
 def key_table(
-    keys: npt.NDArray[np.int64], counts: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    parts: list[npt.NDArray[np.int64]], counts: npt.NDArray[np.int64]
+) -> tuple[npt.NDArray[np.int64], Owners]:
     """The (key, owner) table of a batch, sorted by key then owner, without repeats.
 
-    `keys` holds every document's keys one after the other, `counts` how many each has;
-    owners are document positions (0-based).
+    `parts` holds every document's keys one after the other (consumed: the list is emptied so
+    its memory goes as soon as the keys are joined), `counts` how many keys each document has;
+    owners are document positions (0-based, int32 to halve the table's memory).
     """
-    owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)
+    keys = np.concatenate(parts) if parts else np.zeros(0, np.int64)
+    parts.clear()
     order = np.argsort(keys, kind="stable")  # stable: owners stay ascending within a key
-    keys, owners = keys[order], owners[order]
+    keys = keys[order]
+    owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)[order]
     del order
     keep = np.ones(len(keys), bool)
     keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    return keys[keep], owners[keep].astype(np.int64)
+    return keys[keep], owners[keep]
 
 
 def candidate_pairs(
-    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], max_bucket: int
+    keys: npt.NDArray[np.int64], owners: Owners, max_bucket: int
 ) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
     """Pairs of docs sharing a key (buckets above max_bucket skipped): (a, b, shared keys).
 
     Vectorized over all buckets at once: for each distance d, rows i and i+d in the sorted key
     table form a pair when they hold the same key.
     """
+    empty = np.zeros(0, np.int64)
     if len(keys) == 0:
-        empty = np.zeros(0, np.int64)
         return empty, empty, empty
-    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
-    sizes = np.diff(np.r_[starts, len(keys)])
-    bucket_size = np.repeat(sizes, sizes)
-    usable = bucket_size <= max_bucket
+    sizes = np.diff(np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]))
+    usable = np.repeat(sizes <= max_bucket, sizes)
+    largest = int(sizes.max())
+    del sizes
     firsts: list[npt.NDArray[np.int64]] = []
     seconds: list[npt.NDArray[np.int64]] = []
-    for d in range(1, int(min(max_bucket, sizes.max()))):
-        same = (keys[d:] == keys[:-d]) & usable[d:]
-        idx = np.flatnonzero(same)
+    for d in range(1, min(max_bucket, largest)):
+        idx = np.flatnonzero((keys[d:] == keys[:-d]) & usable[d:])
         if len(idx) == 0:
             break
-        firsts.append(owners[idx])
-        seconds.append(owners[idx + d])
+        firsts.append(owners[idx].astype(np.int64))
+        seconds.append(owners[idx + d].astype(np.int64))
     if not firsts:
-        empty = np.zeros(0, np.int64)
         return empty, empty, empty
     a = np.concatenate(firsts)
     b = np.concatenate(seconds)
-    lo, hi = np.minimum(a, b), np.maximum(a, b)
-    packed = lo * (int(owners.max()) + 1) + hi
-    unique, counts = np.unique(packed, return_counts=True)
     width = int(owners.max()) + 1
+    packed = np.minimum(a, b) * width + np.maximum(a, b)
+    unique, counts = np.unique(packed, return_counts=True)
     return unique // width, unique % width, counts.astype(np.int64)
 
 
 def _chunked_pairs(
-    keys: npt.NDArray[np.int64], owners: npt.NDArray[np.int64], chunk: int = 1_000_000
+    keys: npt.NDArray[np.int64], owners: Owners, chunk: int = 1_000_000
 ) -> Iterable[tuple[int, int]]:
     for start in range(0, len(keys), chunk):
         yield from zip(

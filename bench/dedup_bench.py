@@ -18,12 +18,20 @@ import sys
 import tempfile
 import time
 from collections import defaultdict
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from archiver.dedup import Deduper, choose_canonical  # noqa: E402
+from archiver.config import DedupSettings  # noqa: E402
+from archiver.dedup import (  # noqa: E402
+    Deduper,
+    choose_canonical,
+    fingerprint_params,
+    verify_rules,
+)
+from archiver.dedup_rebuild import Edge, find_near_pairs, plan_clusters  # noqa: E402
 from archiver.models import Article  # noqa: E402
 from archiver.normalize import content_sha256, word_count  # noqa: E402
 from archiver.store import Store  # noqa: E402
@@ -142,6 +150,54 @@ def score(
     }
 
 
+def run_batch(corpus: Corpus, dedup: DedupSettings) -> tuple[dict[str, str], dict[str, str | None]]:
+    """The `dedup --rebuild` path (in-process) with other [dedup] settings."""
+    settings = replace(bench_settings(), dedup=dedup)
+    ids = [d.id for d in corpus.docs]
+    first: dict[str, int] = {}
+    group = [first.setdefault(content_sha256(d.text), i) for i, d in enumerate(corpus.docs)]
+    reps = sorted(set(group))
+    found = find_near_pairs(
+        len(reps),
+        lambda i: corpus.docs[reps[i]].text,
+        fingerprint_params(dedup),
+        verify_rules(dedup),
+        max_bucket=dedup.max_bucket,
+        workers=1,
+    )
+    edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
+    articles = {d.id: to_article(d) for d in corpus.docs}
+    plan = plan_clusters(ids, group, edges, lambda xs: [articles[x] for x in xs], settings)
+    return {i: t[0] for i, t in plan.items()}, {i: t[1] for i, t in plan.items()}
+
+
+def sweep(corpus: Corpus) -> None:
+    """Each verification threshold moved alone from its default: why the defaults."""
+    base = DedupSettings()
+    variants = [("defaults", base)]
+    for value in (0.8, 0.85, 0.95):
+        variants.append((f"near_threshold={value}", replace(base, near_threshold=value)))
+    for value in (0.8, 0.85, 0.95):
+        variants.append((f"contained_threshold={value}", replace(base, contained_threshold=value)))
+    for value in (0.3, 0.7):
+        variants.append((f"min_coverage={value}", replace(base, min_coverage=value)))
+    for value in (0.0, 10.0, 20.0, 50.0):
+        variants.append(
+            (f"max_word_edits_per_1000={value:g}", replace(base, max_word_edits_per_1000=value))
+        )
+    variants.append(("number_guard=false", replace(base, number_guard=False)))
+    variants.append(
+        ("no guard at all", replace(base, number_guard=False, max_word_edits_per_1000=1000.0))
+    )
+    print(f"{'batch path, one setting changed':36}{'precision':>10}{'recall':>8}{'merged neg':>12}")
+    for name, dedup in variants:
+        s = score(corpus, *run_batch(corpus, dedup))
+        print(
+            f"{name:36}{s['precision']:>10.4f}{s['recall']:>8.4f}"
+            f"{int(s['merged_hard_negative_pairs']):>12d}"
+        )
+
+
 def quality(args: argparse.Namespace) -> None:
     corpus = build(seed=args.seed)
     n = len(corpus.docs)
@@ -176,6 +232,8 @@ def quality(args: argparse.Namespace) -> None:
             f"{int(s['merged_hard_negative_pairs']):>12d}{s['canonical']:>11.4f}"
         )
     print(f"archiver decide+index: {ms:.2f} ms/article (median of {args.runs} runs, store on disk)")
+    if args.sweep:
+        sweep(corpus)
     if args.misses:
         truth = {d.id: d for d in corpus.docs}
         for a, b in itertools.combinations(truth, 2):
@@ -192,6 +250,7 @@ def main() -> None:
     q.add_argument("--seed", type=int, default=7)
     q.add_argument("--runs", type=int, default=3)
     q.add_argument("--misses", action="store_true", help="list missed and merged pairs")
+    q.add_argument("--sweep", action="store_true", help="vary each threshold alone")
     s = sub.add_parser("scale")
     s.add_argument("--docs", type=int, default=100_000)
     s.add_argument("--workers", type=int, default=0)
