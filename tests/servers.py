@@ -232,6 +232,16 @@ def slow(seconds: float, then: Handler) -> Handler:
     return handle
 
 
+def gated(gate: threading.Event, then: Handler, timeout: float = 20.0) -> Handler:
+    """Hold the answer until the test opens `gate` (or a hard timeout passes)."""
+
+    def handle(ex: Exchange) -> None:
+        gate.wait(timeout)
+        then(ex)
+
+    return handle
+
+
 def gzip_bomb(decompressed_bytes: int) -> Handler:
     """Content-Encoding: gzip of `decompressed_bytes` zeros: tiny on the wire, huge inflated."""
     buffer = io.BytesIO()

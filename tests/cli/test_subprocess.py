@@ -7,7 +7,9 @@ import os
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -26,7 +28,7 @@ from tests.cli.helpers import (
     warc_records,
     write_config,
 )
-from tests.servers import TestServer, article_html, slow, static
+from tests.servers import TestServer, article_html, gated, slow, static
 
 
 def _env(tmp_path: Path) -> dict[str, str]:
@@ -96,15 +98,24 @@ def test_help_works_without_a_terminal(tmp_path: Path) -> None:
 # -- kill -9 in the middle of a fetch ---------------------------------------------------------
 
 N_PAGES = 40
+N_QUICK = 10  # answered at once; the rest wait for the test to open the gate
 
 
 @pytest.fixture
-def slow_site(server: TestServer) -> list[str]:
+def gate() -> threading.Event:
+    return threading.Event()
+
+
+@pytest.fixture
+def slow_site(server: TestServer, gate: threading.Event) -> Iterator[list[str]]:
     urls = []
     for i in range(N_PAGES):
         title, paras = story(i)
-        urls.append(server.route(f"/news/{i}", slow(0.12, static(article_html(title, paras)))))
-    return urls
+        page = static(article_html(title, paras))
+        handler = slow(0.05, page) if i < N_QUICK else gated(gate, slow(0.1, page))
+        urls.append(server.route(f"/news/{i}", handler))
+    yield urls
+    gate.set()  # release any request still held
 
 
 def _start_fetch(
@@ -141,7 +152,7 @@ def _committed_warcs_read_back(archive: Path) -> int:
 
 
 def test_fetch_killed_with_sigkill_leaves_a_sound_archive_and_resumes(
-    tmp_path: Path, server: TestServer, slow_site: list[str]
+    tmp_path: Path, server: TestServer, slow_site: list[str], gate: threading.Event
 ) -> None:
     config = write_config(
         tmp_path, [("orontes-courier", server.url("/"), "en")], per_host_concurrency=4
@@ -151,15 +162,37 @@ def test_fetch_killed_with_sigkill_leaves_a_sound_archive_and_resumes(
     assert proc.stdout is not None
     seen = []
     deadline = time.monotonic() + 30
-    while len(seen) < 6 and time.monotonic() < deadline:
+    while len(seen) < 4 and time.monotonic() < deadline:
         line = proc.stdout.readline()
         if not line:
             break
         seen.append(json.loads(line))
+    # While it writes: readers work, and a second writer is turned away naming the holder.
+    ls = subprocess.run(
+        [*cli_argv(), "--archive", str(archive), "ls", "--fields", "id"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=30,
+    )
+    assert ls.returncode == 0, ls.stderr
+    assert len(ls.stdout.splitlines()) >= len(seen)
+    second = subprocess.run(
+        [*cli_argv(), "--config", str(config), "--archive", str(archive), "fetch", slow_site[0]],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=30,
+    )
+    assert second.returncode == 75
+    assert second.stdout == "" and f"pid {proc.pid}" in second.stderr
+    # Let it run at full speed again, and kill it while it stores pages.
+    gate.set()
+    time.sleep(0.25)
     os.kill(proc.pid, signal.SIGKILL)
     proc.wait(timeout=10)
     assert proc.returncode == -signal.SIGKILL
-    assert len(seen) == 6 and all(r["status"] == "stored" for r in seen)
+    assert len(seen) == 4 and all(r["status"] == "stored" for r in seen)
 
     # The archive opens and is sound right after the kill.
     assert integrity(archive) == "ok"
