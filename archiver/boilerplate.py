@@ -123,8 +123,10 @@ _TAGS = re.compile(
     r"^\s*(?:tags|tagged|topics|keywords|الكلمات المفتاحيه|كلمات مفتاحيه|الوسوم|وسوم"
     r"|الكلمات الدلاليه)\s*[:：]"
 )
+# A view counter needs its label: a bare number may be a phone number or a table row.
 _VIEWS = re.compile(
-    r"^(?:views?|reads|المشاهدات|مشاهدات|مشاهده|القراءات)?\s*\d[\d,. ]*\s*(?:views?|مشاهده)?$"
+    r"^(?:(?:views?|reads|المشاهدات|مشاهدات|مشاهده|القراءات)\s*\d[\d,. ]*"
+    r"|\d[\d,. ]*\s*(?:views?|reads|مشاهده|مشاهدات|قراءه))$"
 )
 _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائق)\s*(?:read|قراءه|للقراءه)$")
 # Disclaimers: recognised by their typical clause anywhere in a line at the start or end.

@@ -85,6 +85,11 @@ _ISO = re.compile(
 )
 _URL_DAY = re.compile(r"/(?P<y>(?:19|20)\d{2})[/_-](?P<m>\d{1,2})[/_-](?P<d>\d{1,2})(?:/|[_-]|$)")
 _URL_MONTH = re.compile(r"/(?P<y>(?:19|20)\d{2})/(?P<m>\d{1,2})/")
+_URL_NAMED = re.compile(
+    r"/(?P<y>(?:19|20)\d{2})/(?P<m1>jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*"
+    r"/(?P<d>\d{1,2})/",
+    re.IGNORECASE,
+)
 _URL_COMPACT = re.compile(r"[/_-](?P<y>(?:19|20)\d{2})(?P<m>[01]\d)(?P<d>[0-3]\d)(?:[/_.-]|$)")
 
 
@@ -156,6 +161,9 @@ def date_from_url(url: str | None) -> FoundDate | None:
             found = _build(int(match["y"]), int(match["m"]), int(match["d"]))
             if found is not None:
                 return found
+    match = _URL_NAMED.search(path)
+    if match is not None:
+        return _build(int(match["y"]), _MONTHS[match["m1"].lower()], int(match["d"]))
     match = _URL_MONTH.search(path)
     if match is not None:
         return _build(int(match["y"]), int(match["m"]), None)

@@ -84,6 +84,7 @@ def extract_html(
         html_title=meta.html_title,
         h1s=meta.h1s,
         article_h1s=meta.article_h1s,
+        header_h1s=meta.header_h1s,
         fallback=data.get("title"),
         site_names=site_names,
         affixes=options.learned_affixes,

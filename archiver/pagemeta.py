@@ -6,6 +6,7 @@ can be chosen from the page's own declarations rather than from trafilatura's gu
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ class PageMeta:
     headline: str | None = None  # JSON-LD headline of the article object
     h1s: list[str] = field(default_factory=list)
     article_h1s: list[str] = field(default_factory=list)  # h1s inside <article>/<main>
+    header_h1s: list[str] = field(default_factory=list)  # h1s inside a <header> outside them
     site_names: list[str] = field(
         default_factory=list
     )  # og:site_name, JSON-LD publisher, home links
@@ -89,6 +91,11 @@ def _text(element: Any) -> str:
     return " ".join(element.text_content().split())
 
 
+def _clean(value: str) -> str:
+    """JSON-LD strings often carry HTML entities ("&#8217;", "&nbsp;") and stray spaces."""
+    return " ".join(html.unescape(value).split())
+
+
 def _read_meta_tags(tree: Any, meta: PageMeta) -> None:
     title = tree.find(".//title")
     if title is not None:
@@ -106,7 +113,7 @@ def _read_meta_tags(tree: Any, meta: PageMeta) -> None:
             continue
         if key in ("og:title", "twitter:title") and meta.og_title is None:
             meta.og_title = content
-        elif key in ("og:site_name", "application-name", "twitter:site"):
+        elif key in ("og:site_name", "twitter:site"):  # application-name is often the headline
             meta.site_names.append(content.lstrip("@"))
         elif key in _PUBLISHED_KEYS:
             meta.published.append(("meta", content))
@@ -152,7 +159,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         if is_article:
             headline = obj.get("headline") or obj.get("name")
             if isinstance(headline, str) and headline.strip() and meta.headline is None:
-                meta.headline = " ".join(headline.split())
+                meta.headline = _clean(headline)
             meta.authors.extend(_names(obj.get("author")))
             meta.site_names.extend(_names(obj.get("publisher")))
             lang = obj.get("inLanguage")
@@ -191,7 +198,7 @@ def _names(value: Any) -> list[str]:
         if isinstance(item, dict):
             item = item.get("name")
         if isinstance(item, str) and item.strip() and not item.startswith("http"):
-            names.append(" ".join(item.split()))
+            names.append(_clean(item))
     return names
 
 
@@ -204,8 +211,7 @@ def _read_headings(tree: Any, meta: PageMeta) -> None:
         if ancestors & {"article", "main"}:
             meta.article_h1s.append(text)
         elif "header" in ancestors:
-            meta.site_names.append(text)  # a page-header h1 outside the article is the site's name
-            continue
+            meta.header_h1s.append(text)  # may be the site's name or the headline (titles.py)
         meta.h1s.append(text)
 
 

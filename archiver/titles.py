@@ -19,6 +19,10 @@ from archiver.normalize import fold
 _SEPARATOR = re.compile(r"\s+[-–—|•·:»«~/]\s+|\s*[|•·»«]\s*|\s+::\s+|\s*[-–—]\s+|\s+[-–—]\s*")
 
 
+# Longest site name taken seriously, in words.
+_NAME_WORDS = 8
+
+
 @dataclass(frozen=True)
 class TitleAffixes:
     """Affixes learned from an outlet's titles (folded), by side."""
@@ -79,20 +83,24 @@ def choose_title(
     article_h1s: Iterable[str],
     fallback: str | None,
     site_names: Iterable[str],
+    header_h1s: Iterable[str] = (),
     affixes: TitleAffixes = TitleAffixes(),
 ) -> str | None:
     """Pick the article's title from the page's candidates (see module docstring)."""
-    names = {affix_key(n) for n in site_names if n and affix_key(n)}
+    # site names are short; a long "name" is a headline in the wrong field
+    names = {k for k in (affix_key(n) for n in site_names if n) if k and k.count(" ") < _NAME_WORDS}
     h1_list = [h for h in h1s if h]
+    if html_title:
+        names |= _header_site_names(html_title, header_h1s, names)
     cleaned_title = strip_affixes(html_title, names, affixes) if html_title else None
-    candidates: list[str] = []
-    for value in (headline, og_title):
-        if value:
-            candidates.append(strip_affixes(value, names, affixes))
+    declared = [strip_affixes(v, names, affixes) for v in (og_title, headline) if v]
+    # the visible heading when the page's metadata confirms it, as readers see it
+    ordered_h1s = [*(h for h in article_h1s if h), *h1_list]
+    references = [*declared, *([cleaned_title] if cleaned_title else [])]
+    candidates = [h for h in ordered_h1s if any(_agrees(h, r) for r in references)]
+    candidates.extend(declared)
     candidates.extend(h for h in article_h1s if h)
-    # an h1 that agrees with the page title is the headline; otherwise the cleaned <title>
     if cleaned_title:
-        candidates.extend(h for h in h1_list if _agrees(h, cleaned_title))
         candidates.append(cleaned_title)
     candidates.extend(h1_list)
     if fallback:
@@ -103,6 +111,28 @@ def choose_title(
         if key and key not in names and not _is_site(candidate, names):
             return candidate
     return None
+
+
+def _header_site_names(html_title: str, header_h1s: Iterable[str], names: set[str]) -> set[str]:
+    """A page-header h1 that repeats the affix side of `<title>` is the site's name.
+
+    Mirror blogs title pages "<headline> - Blog Name" and print "Blog Name" as the header h1;
+    news themes print the headline itself in a header h1. The h1 is taken as the site name when
+    it equals an end segment of the title, the other segments do not name the site, and it
+    is the shorter side (headlines are longer than site names).
+    """
+    segments = split_title(html_title)
+    if len(segments) < 2:
+        return set()
+    found: set[str] = set()
+    for h1 in header_h1s:
+        key = affix_key(h1)
+        for end, rest in ((segments[-1], segments[:-1]), (segments[0], segments[1:])):
+            rest_text = " ".join(rest)
+            if key == affix_key(end) and not any(_is_site(s, names) for s in rest):
+                if len(key) < len(affix_key(rest_text)):
+                    found.add(key)
+    return found
 
 
 def _agrees(a: str, b: str) -> bool:

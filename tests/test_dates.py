@@ -93,6 +93,7 @@ def test_future_and_invalid_iso_rejected() -> None:
         ("https://english.enabbaladi.net/archives/2021/03/some-slug/", "2021-03"),
         ("https://snhr.org/blog/2020/12/22/report/", "2020-12-22"),
         ("https://example.org/news/20190704-story.html", "2019-07-04"),
+        ("https://www.politifact.com/article/2019/nov/18/guide/", "2019-11-18"),
         ("https://sana.sy/en/?p=242802", None),
         ("https://example.org/2020/13/40/x", None),
     ],
