@@ -54,13 +54,21 @@ def test_preference_order_and_site_name_rejection() -> None:
         )
         is None
     )
+    # a visible h1 confirmed by the metadata wins over a differing og:title
+    confirmed = {"html_title": "Levant Wire", "h1s": ["Levant Wire", HEADLINE], "fallback": None}
     assert (
         choose_title(
             headline=HEADLINE,
-            og_title="Other",
+            og_title="Another headline for social media",
             article_h1s=[],
             site_names=["Levant Wire"],
-            **common,
+            **confirmed,
+        )
+        == HEADLINE
+    )
+    assert (
+        choose_title(
+            headline=None, og_title=HEADLINE, article_h1s=[], site_names=["Levant Wire"], **common
         )
         == HEADLINE
     )
