@@ -273,7 +273,7 @@ class Crawler:
             entry = entries[key]
             if key in wanted or entry.state == "gone" or not self._recent(link):
                 continue
-            if entry.state == "failed" and entry.attempts >= max_attempts:
+            if entry.state in ("failed", "pending") and entry.attempts >= max_attempts:
                 continue
             archived = entry.state == "done" or self._archived(link.url)
             if archived and not self._refresh_wanted(link, entry.finished_at):

@@ -148,10 +148,11 @@ class Frontier:
             )
 
     def resumable(self, outlet: str, max_attempts: int) -> list[Entry]:
-        """URLs a previous run found but did not settle, oldest first (a killed run's leftovers)."""
+        """URLs found but not settled, oldest first: a killed run's leftovers and transient
+        failures, until `max_attempts` (a page that keeps killing the crawl is given up too)."""
         rows = self.conn.execute(
             "SELECT url, outlet, state, attempts, published, modified, finished_at FROM frontier"
-            " WHERE outlet = ? AND (state = 'pending' OR (state = 'failed' AND attempts < ?))"
+            " WHERE outlet = ? AND state IN ('pending', 'failed') AND attempts < ?"
             " ORDER BY discovered_at, rowid",
             (outlet, max_attempts),
         ).fetchall()

@@ -192,11 +192,12 @@ def test_per_host_delay_and_concurrency_hold(tmp_path: Path, server: TestServer)
     starts = sorted(r.started for r in server.log)
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(starts) >= 10  # robots, sitemap, 8 articles
-    # The server logs a request when its handler thread has parsed it; the first request on a
-    # new connection waits for accept and thread start too, so its gap to the next one looks
-    # shorter from here. On the kept-alive connection every gap is the configured delay.
-    assert gaps[0] >= 0.15, gaps
-    assert min(gaps[1:]) >= 0.2 - 0.01, gaps
+    # The server logs a request when its handler thread has parsed it, so thread scheduling
+    # (and accept plus thread start on a new connection) shifts single timestamps by a few ms
+    # on a loaded machine: one gap may look shorter, its neighbour then looks longer. Every gap
+    # stays close to the delay, and the whole span proves the average.
+    assert min(gaps) >= 0.2 - 0.05, gaps
+    assert starts[-1] - starts[0] >= 0.2 * len(gaps) - 0.02, gaps
     assert server.max_in_flight_total == 1
 
 
