@@ -265,3 +265,14 @@ def test_malformed_urls_and_pages_fail_alone(
     if got[bad_canonical]["status"] == "stored":
         assert got[bad_canonical]["canonical_url"] == bad_canonical
     assert result.exit_code == 3
+
+
+def test_verbosity_changes_stderr_only(tmp_path: Path, site: NewsSite, config: Path) -> None:
+    archive = tmp_path / "archive"
+    quiet = invoke(config, archive, "-q", "fetch", site.en)
+    assert quiet.exit_code == 0 and quiet.stderr == ""
+    assert records(quiet)[0]["status"] == "stored"
+    loud = invoke(config, archive, "-vv", "fetch", site.en, site.missing)
+    assert loud.exit_code == 3
+    assert sorted(r["status"] for r in records(loud)) == ["failed", "unchanged"]  # JSON only
+    assert "unchanged" in loud.stderr and "INFO" in loud.stderr

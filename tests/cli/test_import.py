@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
+import io
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
 
 from archiver.store import Store
 from tests.cli.helpers import (
@@ -20,7 +25,7 @@ from tests.cli.helpers import (
     warc_records,
     write_config,
 )
-from tests.servers import AR_TITLE, EN_TITLE
+from tests.servers import AR_TITLE, EN_PARAGRAPHS, EN_TITLE, article_html
 
 
 def test_import_outlet_and_mirror(tmp_path: Path) -> None:
@@ -130,3 +135,66 @@ def test_truncated_warc_keeps_what_came_before(tmp_path: Path, keep: float) -> N
         f"{ORIGIN}/en/library": "stored",
     }
     assert query(tmp_path / "archive", "PRAGMA integrity_check") == [("ok",)]
+
+
+def test_wget_style_payloads_are_decoded(tmp_path: Path) -> None:
+    """wget keeps the raw wire body: gzip Content-Encoding and chunked Transfer-Encoding."""
+    html = article_html(EN_TITLE, EN_PARAGRAPHS).encode()
+    chunked = b"".join(
+        b"%x\r\n%s\r\n" % (len(html[i : i + 500]), html[i : i + 500])
+        for i in range(0, len(html), 500)
+    )
+    path = tmp_path / "wget.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for name, body, extra in [
+            ("gz", gzip.compress(html), ("Content-Encoding", "gzip")),
+            ("chunked", chunked + b"0\r\n\r\n", ("Transfer-Encoding", "chunked")),
+        ]:
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", "text/html; charset=utf-8"), extra], "HTTP/1.1"
+            )
+            record = writer.create_warc_record(
+                f"{ORIGIN}/{name}",
+                "response",
+                payload=io.BytesIO(body),
+                http_headers=http,
+                warc_headers_dict={"WARC-Date": "2024-11-02T08:15:00.123456Z"},
+            )
+            writer.write_record(record)
+    archive = tmp_path / "archive"
+    result = invoke(None, archive, "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    rows = records(result)
+    assert [r["title"] for r in rows] == [EN_TITLE, EN_TITLE]
+    assert {r["fetched_at"] for r in rows} == {"2024-11-02T08:15:00Z"}  # fraction dropped
+    # Same text under two URLs: one is the other's exact duplicate (which one is dedup's call).
+    listed = records(invoke(None, archive, "ls", "--fields", "id,duplicate_of,similarity"))
+    ids = {r["id"] for r in listed}
+    dups = [r for r in listed if r["duplicate_of"]]
+    assert len(dups) == 1 and dups[0]["duplicate_of"] in ids - {dups[0]["id"]}
+    assert dups[0]["similarity"] == 1.0
+    # Our WARC stores the decoded body with headers that describe it.
+    with open(next((archive / "warc").glob("*.warc.gz")), "rb") as stream:
+        for record in ArchiveIterator(stream):
+            if record.rec_type == "response":
+                assert record.http_headers.get_header("Content-Encoding") is None
+                assert record.http_headers.get_header("Transfer-Encoding") is None
+                assert record.content_stream().read() == html
+
+
+def test_truncated_uncompressed_warc_fails_that_record(tmp_path: Path) -> None:
+    path = tmp_path / "plain.warc"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=False)
+        for cap in outlet_captures()[:3]:
+            http = StatusAndHeaders("200 OK", [("Content-Type", cap.content_type)], "HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(
+                    cap.url, "response", payload=io.BytesIO(cap.body), http_headers=http
+                )
+            )
+    path.write_bytes(path.read_bytes()[:-400])  # the last page is cut
+    result = invoke(None, tmp_path / "archive", "import", str(path))
+    assert result.exit_code == 3 and "truncated" in result.stderr
+    assert [r["url"] for r in records(result)] == [f"{ORIGIN}/en/market", f"{ORIGIN}/ar/souq"]
