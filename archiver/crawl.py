@@ -241,7 +241,14 @@ class Crawler:
             async def one(link: Link) -> None:
                 nonlocal done
                 async with self._slots:
-                    await self._article(fetcher, outlet, link)
+                    try:
+                        await self._article(fetcher, outlet, link)
+                    except Exception as exc:  # noqa: BLE001 - one URL's bug fails that URL only
+                        log.exception("%s failed", link.url)
+                        error = f"{type(exc).__name__}: {exc}"
+                        self.summary.counts["failed"] += 1
+                        outcome = Outcome(link.url, "failed", None, error)
+                        self.emit(Record(outlet.name, "article", outcome))
                 done += 1
                 if self.progress:
                     self.progress(outlet.name, done, len(queue))
@@ -275,7 +282,11 @@ class Crawler:
                 continue
             if entry.state in ("failed", "pending") and entry.attempts >= max_attempts:
                 continue
-            archived = entry.state == "done" or self._archived(link.url)
+            archived = entry.state == "done"
+            if not archived and self._archived(link.url):
+                # archived by `archiver fetch` or an earlier layout: settle it, fetch nothing
+                self.frontier.finish(link.url, "done", "unchanged")
+                archived = True
             if archived and not self._refresh_wanted(link, entry.finished_at):
                 continue
             wanted[key] = link
@@ -294,7 +305,12 @@ class Crawler:
         return self.options.since is None or newest is None or newest >= self.options.since
 
     def _archived(self, url: str) -> bool:
-        return self.store is not None and self.store.get_by_url_key(url_key(url)) is not None
+        if self.store is None:
+            return False
+        row = self.store.conn.execute(
+            "SELECT 1 FROM articles WHERE url_key = ?", (url_key(url),)
+        ).fetchone()
+        return row is not None
 
     def _refresh_wanted(self, link: Link, finished_at: str | None) -> bool:
         """--refresh refetches archived articles, except those whose lastmod says unchanged."""

@@ -439,3 +439,16 @@ def test_conditional_helper_answers_304(server: TestServer) -> None:
     url = server.route("/f", conditional(b"<rss/>", "application/rss+xml", '"x"'))
     assert httpx.get(url, headers={"If-None-Match": '"x"'}).status_code == 304
     assert httpx.get(url).status_code == 200
+
+
+def test_articles_archived_by_fetch_are_not_fetched_again(
+    tmp_path: Path, server: TestServer
+) -> None:
+    config = write_config(tmp_path, [_many_articles(server, 2)])
+    archive = tmp_path / "archive"
+    argv = ["--config", str(config), "--archive", str(archive), "fetch", server.url("/a/0")]
+    assert CliRunner().invoke(main, argv).exit_code == 0
+    result = crawl(config, archive)
+    assert result.exit_code == 0
+    assert [r["url"] for r in records(result)] == [server.url("/a/1")]
+    assert server.hits("/a/0") == 1
