@@ -88,6 +88,27 @@ def test_ls_into_head_ends_cleanly(tmp_path: Path, fmt: str) -> None:
     assert status in (0, 1, 141), proc.stderr
 
 
+def test_fetch_into_head_ends_cleanly(tmp_path: Path, server: TestServer) -> None:
+    urls = []
+    for i in range(30):
+        title, paras = story(100 + i)
+        urls.append(server.route(f"/p/{i}", static(article_html(title, paras))))
+    config = write_config(tmp_path, delay=0.0)
+    archive = tmp_path / "archive"
+    argv = [*cli_argv(), "--config", str(config), "--archive", str(archive), "fetch", *urls]
+    command = " ".join(argv)
+    proc = subprocess.run(
+        ["bash", "-c", f"{command} | head -1"],
+        capture_output=True,
+        text=True,
+        env=_env(tmp_path),
+        timeout=60,
+    )
+    assert json.loads(proc.stdout)["status"] == "stored"
+    assert "Traceback" not in proc.stderr and "Exception ignored" not in proc.stderr
+    assert integrity(archive) == "ok"
+
+
 def test_help_works_without_a_terminal(tmp_path: Path) -> None:
     proc = subprocess.run(
         [*cli_argv(), "--help"], capture_output=True, text=True, env=_env(tmp_path), timeout=60
