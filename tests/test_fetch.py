@@ -199,7 +199,7 @@ def test_timeout_is_reported(server: TestServer) -> None:
 
 def test_delay_is_start_to_start_per_host(server: TestServer) -> None:
     for i in range(4):
-        server.route(f"/p{i}", slow(0.05, static("<p>x</p>")))
+        server.route(f"/p{i}", slow(0.4, static("<p>x</p>")))
     urls = [server.url(f"/p{i}") for i in range(4)]
 
     async def job(f: Fetcher) -> None:
@@ -210,8 +210,9 @@ def test_delay_is_start_to_start_per_host(server: TestServer) -> None:
     gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
     assert len(starts) == 4
     assert min(gaps) >= 0.24, gaps
-    # Start to start, not end to start: each 0.05 s answer does not add to the gap.
-    assert max(gaps) < 0.25 + 0.2, gaps
+    # Start to start: the next request does not wait for the 0.4 s answer (end to start would
+    # make the three gaps at least 0.65 s each).
+    assert starts[-1] - starts[0] < 3 * 0.25 + 0.4, gaps
 
 
 def test_delay_does_not_hold_back_other_hosts(server: TestServer) -> None:

@@ -198,3 +198,15 @@ def test_truncated_uncompressed_warc_fails_that_record(tmp_path: Path) -> None:
     result = invoke(None, tmp_path / "archive", "import", str(path))
     assert result.exit_code == 3 and "truncated" in result.stderr
     assert [r["url"] for r in records(result)] == [f"{ORIGIN}/en/market", f"{ORIGIN}/ar/souq"]
+
+
+def test_import_into_a_locked_archive_exits_75(tmp_path: Path) -> None:
+    from archiver.store import Store
+
+    warc = build_warc(tmp_path / "c.warc.gz", outlet_captures())
+    archive = tmp_path / "archive"
+    with Store.open(archive, write=True):
+        result = invoke(None, archive, "import", str(warc))
+    assert result.exit_code == 75 and result.stdout == ""
+    with Store.open(archive) as store:
+        assert store.count() == 0
