@@ -389,6 +389,7 @@ class NewsSite:
     oversized: str
     bomb: str
     endless: str
+    slow: str  # answers after `slow_seconds`
 
 
 EN_TITLE = "Tal Qamar council votes to reopen the covered market"
@@ -402,7 +403,9 @@ BROKEN_HTML = (
 )
 
 
-def install_news_site(srv: TestServer, *, oversized_bytes: int = 3_000_000) -> NewsSite:
+def install_news_site(
+    srv: TestServer, *, oversized_bytes: int = 3_000_000, slow_seconds: float = 1.0
+) -> NewsSite:
     """The usual routes of the fictional 'Orontes Courier' on `srv`."""
     en_html = article_html(EN_TITLE, EN_PARAGRAPHS)
     ar_html = article_html(AR_TITLE, AR_PARAGRAPHS, lang="ar", site_name="صدى العاصي")
@@ -439,4 +442,5 @@ def install_news_site(srv: TestServer, *, oversized_bytes: int = 3_000_000) -> N
         oversized=srv.route("/oversized", static(b"<p>" + b"y" * oversized_bytes + b"</p>")),
         bomb=srv.route("/bomb", gzip_bomb(64 * 1024 * 1024)),
         endless=srv.route("/endless", endless_chunked()),
+        slow=srv.route("/slow", slow(slow_seconds, ok)),
     )

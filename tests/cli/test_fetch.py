@@ -276,3 +276,14 @@ def test_verbosity_changes_stderr_only(tmp_path: Path, site: NewsSite, config: P
     assert loud.exit_code == 3
     assert sorted(r["status"] for r in records(loud)) == ["failed", "unchanged"]  # JSON only
     assert "unchanged" in loud.stderr and "INFO" in loud.stderr
+
+
+def test_slow_page_times_out_as_a_failure(
+    tmp_path: Path, site: NewsSite, server: TestServer
+) -> None:
+    config = write_config(tmp_path, [("orontes-courier", server.url("/"), "en")], timeout=0.3)
+    result = invoke(config, tmp_path / "archive", "fetch", site.slow, site.en2)
+    assert result.exit_code == 3
+    got = by_input(result)
+    assert got[site.slow]["status"] == "failed" and "timed out" in got[site.slow]["error"]
+    assert got[site.en2]["status"] == "stored"
