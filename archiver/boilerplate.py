@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass
 
 from archiver.credits import is_credit_line
+from archiver.dates import is_date_line
 from archiver.models import Removal
 from archiver.normalize import fold
 
@@ -85,7 +86,9 @@ _WIDGETS = frozenset(
         *_COMMENT_NOTICES, "إقرأ أيضاً", "الخبر التالي", "الخبر السابق", "next article",
         "previous article",
         "next post", "previous post", "المقال التالي", "المقال السابق", "read more",
-        "اقرأ المزيد", "continue reading", "أكمل القراءة",
+        "اقرأ المزيد", "continue reading", "أكمل القراءة", "languages", "available in",
+        "download the full paper", "download the full report", "download pdf",
+        "تحميل التقرير كاملاً", "تحميل الملف", "print this article", "طباعة الخبر",
     )
 )  # fmt: skip
 _SOCIAL_WORDS = frozenset(
@@ -173,7 +176,7 @@ def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[s
         line = lines[index]
         folded = fold(line)
         key = _NON_WORD.sub(" ", folded).strip()
-        if key in _RELATED_HEADERS and index > 0:
+        if key in _RELATED_HEADERS:
             block = _teaser_block(lines, index + 1)
             removed.append(Removal(line, "cue:related-block"))
             removed.extend(Removal(lines[j], "cue:related-block") for j in range(index + 1, block))
@@ -227,6 +230,8 @@ def _line_reason(
         if "©" in line and words <= 20:
             return "cue:copyright"
     edge = index < 3 or index >= total - 4
+    if edge and words <= 12 and is_date_line(folded):
+        return "cue:date-line"
     if edge and words <= 80 and any(d in key for d in _DISCLAIMERS):
         return "cue:disclaimer"
     if (

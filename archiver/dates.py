@@ -78,6 +78,17 @@ _NUMERIC_YMD = re.compile(
 _NUMERIC_DMY = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}})(?!\d){_TIME}"
 )
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_DATE_LABEL = re.compile(
+    r"^\W*(?:published|posted|updated|last updated|date|تاريخ النشر|نشر في|نشرت في|نشر بتاريخ"
+    r"|اخر تحديث|تاريخ|نشر|تحديث)(?:\s+(?:on|في))?\s*[:：]?"
+)
+# What may surround a date on a date line: weekdays, digits, am/pm markers, punctuation.
+_NOT_DATE_WORDS = re.compile(
+    r"(?<!\w)(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|sunday|monday|tuesday"
+    r"|wednesday|thursday|friday|saturday|sun|mon|tue|tues|wed|thu|thurs|fri|sat|am|pm|a\.m|p\.m"
+    r"|ص|م|الساعه|gmt|utc)(?!\w)|[\d\W_]+"
+)
 _ISO = re.compile(
     r"^(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2})"
     r"(?:[T ](?P<H>\d{2}):(?P<M>\d{2})(?::(?P<S>\d{2})(?:\.\d+)?)?"
@@ -140,6 +151,18 @@ def find_text_date(text: str) -> FoundDate | None:
                     best = (match.start(), found)
                 break
     return best[1] if best else None
+
+
+def is_date_line(text: str) -> bool:
+    """Whether `text` only states a date ("نشر في: 12/03/2021 - 10:30", "UPDATED: Tue., Nov. 19,
+    2019"): one full date, an optional label and weekday, nothing else (a tweet's attribution
+    line or an exhibition's date range is not a publication date line)."""
+    folded = fold(text)
+    if "@" in folded or len(_YEAR.findall(folded)) != 1 or find_text_date(folded) is None:
+        return False
+    residue = _DATE_LABEL.sub(" ", folded, count=1)
+    residue = _NOT_DATE_WORDS.sub(" ", re.sub(_MONTH_RE, " ", residue))
+    return len(residue.split()) <= 1
 
 
 def find_month_date(text: str) -> FoundDate | None:

@@ -89,8 +89,9 @@ def extract_html(
         site_names=site_names,
         affixes=options.learned_affixes,
     )
-    lines, title_removed = _drop_title_repeats(lines, title)
-    removed.extend(title_removed)
+    source_lines = list(lines)  # dates may sit on lines removed below ("نشر في: …")
+    lines, name_removed = _drop_title_and_site_lines(lines, title, site_names)
+    removed.extend(name_removed)
     rules = Rules(
         outlet_phrases=outlet.boilerplate if outlet is not None else (),
         learned=options.learned_lines,
@@ -104,7 +105,7 @@ def extract_html(
     text = "\n".join(lines)
 
     published, modified, date_source = choose_dates(
-        meta, url, options.feed_published, lines, data.get("date")
+        meta, url, options.feed_published, source_lines, data.get("date")
     )
     declared = [
         *meta.languages,
@@ -140,16 +141,24 @@ def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> list[Removal]:
     return removed
 
 
-def _drop_title_repeats(lines: list[str], title: str | None) -> tuple[list[str], list[Removal]]:
-    """The headline repeated as the first lines of the text (Enab Baladi does it twice)."""
-    if not title:
-        return lines, []
-    key = line_key(title)
+def _drop_title_and_site_lines(
+    lines: list[str], title: str | None, site_names: list[str]
+) -> tuple[list[str], list[Removal]]:
+    """The headline repeated at the top (Enab Baladi does it twice), and a line that is only the
+    site's name at the top or bottom (SOHR's header line, Syria News's closing signature)."""
+    title_key = line_key(title) if title else None
+    names = {k for k in (line_key(n) for n in site_names) if k and k.count(" ") < 8}
     removed: list[Removal] = []
-    while len(lines) > 1 and len(removed) < 3 and line_key(lines[0]) == key:
-        removed.append(Removal(lines[0], "title-repeat"))
-        lines = lines[1:]
-    return lines, removed
+    kept = list(lines)
+    for _ in range(3):
+        if len(kept) > 1 and title_key and line_key(kept[0]) == title_key:
+            removed.append(Removal(kept.pop(0), "title-repeat"))
+        elif len(kept) > 1 and line_key(kept[0]) in names:
+            removed.append(Removal(kept.pop(0), "site-name"))
+    for _ in range(2):
+        if len(kept) > 1 and line_key(kept[-1]) in names:
+            removed.append(Removal(kept.pop(), "site-name"))
+    return kept, removed
 
 
 def _site_names(

@@ -117,6 +117,8 @@ def test_comment_header_early_removes_only_itself() -> None:
         ("جميع الحقوق محفوظة © 2024", "cue:copyright"),
         ("© 2024 Some Outlet", "cue:copyright"),
         ("This website uses cookies to improve your experience. Accept", "cue:cookies"),
+        ("نشر في : 12/03/2021 - 10:30", "cue:date-line"),
+        ("Languages", "cue:widget"),
     ],
 )
 def test_widget_and_call_to_action_lines(line: str, reason: str) -> None:

@@ -4,7 +4,14 @@ from __future__ import annotations
 
 import pytest
 
-from archiver.dates import choose_dates, date_from_url, find_text_date, parse_date, parse_iso
+from archiver.dates import (
+    choose_dates,
+    date_from_url,
+    find_text_date,
+    is_date_line,
+    parse_date,
+    parse_iso,
+)
 from archiver.pagemeta import PageMeta
 
 
@@ -174,3 +181,21 @@ def test_modified_date_is_read() -> None:
     )
     _, modified, _ = choose_dates(meta, None, None, [], None)
     assert modified is not None and modified.value == "2024-01-02T10:00:00+03:00"
+
+
+@pytest.mark.parametrize(
+    ("line", "expected"),
+    [
+        ("نشر في : 12/03/2021 - 10:30", True),
+        ("الاثنين 9 تشرين الاول 2017", True),
+        ("UPDATED: Tue., Nov. 19, 2019", True),
+        ("- Published 18 November 2019", True),
+        ("Sunday, 27 November 2016", True),
+        ("— The Senate (@senate) October 9, 2018", False),  # a tweet's attribution
+        ("29 November 2018 | 20 January 2019", False),  # a date range
+        ("Elections held on 12 July 2018 in Damascus", False),
+        ("وقال الأهالي إن الماء انقطع في 9 آذار 2021", False),
+    ],
+)
+def test_date_only_lines(line: str, expected: bool) -> None:
+    assert is_date_line(line) is expected

@@ -146,3 +146,27 @@ def test_lbc_gold_paragraphs_all_kept() -> None:
         for paragraph in section["paragraphs"]:
             assert fold(paragraph) in fold(result.text)
     assert result.language == "ar"
+
+
+def test_site_name_lines_at_the_edges_go() -> None:
+    body = "".join(
+        f"<p>{s}</p>"
+        for s in (
+            "The Orontes Observatory",
+            "Residents of the eastern district said on Monday that the pumps had failed again, "
+            "leaving hundreds of families without water for the third time this month.",
+            "The water authority said spare parts were on their way from the provincial depot "
+            "and promised repairs before the end of the week.",
+            "The Orontes Observatory",
+        )
+    )
+    html = (
+        '<html><head><meta property="og:site_name" content="The Orontes Observatory">'
+        "<title>Pumps fail again • The Orontes Observatory</title></head>"
+        f"<body><article><h1>Pumps fail again</h1>{body}</article></body></html>"
+    )
+    result = extract_html(html, "https://orontes.example/en/1/")
+    assert result is not None
+    assert "Orontes" not in result.text
+    assert [r.reason for r in result.removed].count("site-name") == 2
+    assert result.title == "Pumps fail again"
