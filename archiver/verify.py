@@ -53,7 +53,9 @@ def compare(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Match | N
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) / len(long) >= rules.length_ratio:
         similarity = fuzz.ratio(" ".join(short), " ".join(long)) / 100
-        if similarity >= rules.near_threshold and not is_templated(short, long, rules):
+        if similarity >= rules.near_threshold:
+            if is_templated(short, long, rules):
+                return None  # the aligned part has the same substitutions
             return Match("near", round(similarity, 4))
     if len(short) < rules.min_tokens:
         return None  # a few words inside a long text prove nothing
@@ -76,13 +78,13 @@ def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int
     The offset most shared 3-grams agree on is the alignment; 3-grams far from it (a repeated
     phrase elsewhere) are ignored, near ones (a line added or dropped) are kept.
     """
-    positions: dict[tuple[str, ...], list[int]] = {}
-    for j in range(len(long) - _SHINGLE + 1):
-        positions.setdefault(tuple(long[j : j + _SHINGLE]), []).append(j)
+    positions: dict[tuple[str, str, str], list[int]] = {}
+    for j, gram in enumerate(zip(long, long[1:], long[2:], strict=False)):
+        positions.setdefault(gram, []).append(j)
     hits = [
-        (i, positions[key])
-        for i in range(len(short) - _SHINGLE + 1)
-        if (key := tuple(short[i : i + _SHINGLE])) in positions and len(positions[key]) <= 8
+        (i, js)
+        for i, gram in enumerate(zip(short, short[1:], short[2:], strict=False))
+        if (js := positions.get(gram)) is not None and len(js) <= 8
     ]
     if not hits:
         return None
