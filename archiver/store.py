@@ -19,7 +19,6 @@ from __future__ import annotations
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -27,6 +26,7 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
+from archiver.atomic import write_atomically
 from archiver.errors import StoreError
 from archiver.frontier import SCHEMA as FRONTIER_SCHEMA
 from archiver.learned import SCHEMA as LEARNED_SCHEMA
@@ -279,8 +279,8 @@ class Store:
         previous = self.get(article.id) if replace else None
         if previous is not None and previous.sha256 != article.sha256:
             self._keep_version(previous)
-        _atomic_write(self.root / f"{relpath}.txt", article.text)
-        _atomic_write(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        write_atomically(self.root / f"{relpath}.txt", article.text)
+        write_atomically(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
         with self.transaction():
             if previous is not None:
                 self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
@@ -291,8 +291,8 @@ class Store:
     def _keep_version(self, previous: Article) -> None:
         stamp = previous.fetched_at.replace(":", "").replace("-", "")[:15]
         relpath = f"{_article_path(previous)}.{stamp}"
-        _atomic_write(self.root / f"{relpath}.txt", previous.text)
-        _atomic_write(self.root / f"{relpath}.json", _json(previous.to_dict(with_text=False)))
+        write_atomically(self.root / f"{relpath}.txt", previous.text)
+        write_atomically(self.root / f"{relpath}.json", _json(previous.to_dict(with_text=False)))
         self.conn.execute(
             "INSERT INTO versions (article_id, fetched_at, sha256, path) VALUES (?, ?, ?, ?)",
             (previous.id, previous.fetched_at, previous.sha256, relpath),
@@ -377,7 +377,7 @@ class Store:
         relpath = self.conn.execute(
             "SELECT path FROM articles WHERE id = ?", (article_id,)
         ).fetchone()["path"]
-        _atomic_write(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        write_atomically(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
         self.conn.execute(
             """UPDATE articles SET cluster = ?, duplicate_of = ?, similarity = ?, dedup_method = ?,
                record = ? WHERE id = ?""",
@@ -494,21 +494,6 @@ def _article_path(article: Article) -> str:
         month = "00"
     outlet = "".join(c if c.isalnum() or c in "-_." else "_" for c in article.outlet) or "unknown"
     return f"articles/{outlet}/{year}/{month}/{article.id}"
-
-
-def _atomic_write(path: Path, text: str) -> None:
-    """Write via a temp file in the same directory, fsync, then rename over the target."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fsync(handle.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _json(data: dict[str, Any]) -> str:

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import os
 import sys
-import tempfile
 from pathlib import Path
 from typing import TextIO
 
 import click
 
+from archiver.atomic import atomic_writer
 from archiver.models import ARTICLE_FIELDS
 from archiver.store import Store
 from cli import App
@@ -39,17 +38,8 @@ def command(app: App, fmt: str, output: Path | None) -> None:
         if output is None:
             _write(store, fmt, sys.stdout)
             return
-        output.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=output.parent, prefix=f".{output.name}.", suffix=".tmp")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-                _write(store, fmt, handle)
-                handle.flush()
-                os.fsync(handle.fileno())
-            os.replace(tmp, output)
-        except BaseException:
-            Path(tmp).unlink(missing_ok=True)
-            raise
+        with atomic_writer(output, newline="") as handle:
+            _write(store, fmt, handle)
 
 
 def _write(store: Store, fmt: str, out: TextIO) -> None:

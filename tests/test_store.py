@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from archiver.atomic import write_atomically
 from archiver.errors import ArchiveLocked, StoreError
 from archiver.lock import ArchiveLock
 from archiver.models import Article, Page
 from archiver.normalize import content_sha256, word_count
-from archiver.store import ArticleFilter, FetchRow, Store, _atomic_write
+from archiver.store import ArticleFilter, FetchRow, Store
 from archiver.urls import article_id, canonicalize_url
 from tests.servers import EN_PARAGRAPHS, article_html
 
@@ -362,14 +363,14 @@ def test_atomic_write_replaces_whole_or_not_at_all(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     target = tmp_path / "d" / "file.json"
-    _atomic_write(target, "old contents\n")
+    write_atomically(target, "old contents\n")
 
     def refuse(src: str, dst: str) -> None:
         raise OSError(28, "No space left on device")
 
     monkeypatch.setattr(os, "replace", refuse)
     with pytest.raises(OSError):
-        _atomic_write(target, "new contents\n")
+        write_atomically(target, "new contents\n")
     assert target.read_text() == "old contents\n"
     assert sorted(p.name for p in target.parent.iterdir()) == ["file.json"]  # no temp left
 
