@@ -165,13 +165,27 @@ class Deduper:
         fp = self.fingerprinter.fingerprint(article.text)
         self._fingerprints[article.id] = fp
         found: list[tuple[Article, Match]] = []
-        for other_id in self.candidates(fp, exclude=article.id):
+        ids = self.candidates(fp, exclude=article.id)
+        if not ids:
+            return found
+        marks = ",".join("?" * len(ids))
+        labels = dict(
+            self.store.conn.execute(
+                f"SELECT id, COALESCE(cluster, id) FROM articles WHERE id IN ({marks})", ids
+            ).fetchall()
+        )
+        joined: set[str] = set()
+        for other_id in ids:
+            # One verified member per cluster is enough (and keeps big clusters cheap).
+            if other_id not in labels or labels[other_id] in joined:
+                continue
             other = self.store.get(other_id)
             if other is None:
                 continue
             match = compare(fp.tokens, tokenize(other.text), self.rules)
             if match is not None:
                 found.append((other, match))
+                joined.add(labels[other_id])
         found.sort(key=lambda pair: -pair[1].similarity)
         return found
 
