@@ -162,6 +162,13 @@ def settings_from_dict(raw: dict[str, Any], path: Path | None = None) -> Setting
             raise ConfigError(f"{where}: [{section}] must be a table")
         values[section] = _build(cls, table, where, section)
     values["outlets"] = _build_outlets(raw.get("outlets", []), where)
+    agent = values["fetch"].user_agent
+    # Sent as an HTTP header: visible ASCII and spaces only (non-ASCII cannot be encoded, and a
+    # line break would inject headers).
+    if not agent.strip() or not all(" " <= c <= "~" for c in agent):
+        raise ConfigError(
+            f"{where}: fetch.user_agent must be non-empty printable ASCII, not {agent!r}"
+        )
     return Settings(**values, source=path)
 
 

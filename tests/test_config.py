@@ -118,6 +118,9 @@ def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
         (OUTLET + 'feeds = "https://courier.example/feed"\n', "outlets[0].feeds", "list"),
         (OUTLET.replace("orontes-courier", "Orontes Courier"), "outlets[0].name", "lowercase"),
         (OUTLET + OUTLET, "outlets[1].name", "used twice"),
+        ('[fetch]\nuser_agent = "أرشيف/0.1"\n', "fetch.user_agent", "printable ASCII"),
+        ('[fetch]\nuser_agent = "a/1\\r\\nX-Evil: 1"\n', "fetch.user_agent", "printable ASCII"),
+        ('[fetch]\nuser_agent = ""\n', "fetch.user_agent", "non-empty"),
     ],
 )
 def test_config_errors_name_file_key_and_problem(
