@@ -201,7 +201,9 @@ class Deduper:
         if self.dedup.near and article.dedup_method != "exact":
             # Exact copies add no new text; indexing them would only fill buckets.
             self.near_index.add(article.id, fp or self.fingerprinter.fingerprint(article.text))
-        if pending is not None and (len(pending.clusters) > 1 or pending.canonical == article.id):
+        if pending is not None:
+            # The canonical may have changed (an earlier original, a newly credited outlet) or
+            # clusters may have joined; only records whose fields change are rewritten.
             self._settle(article, pending)
 
     def _settle(self, article: Article, pending: _Pending) -> None:
@@ -235,6 +237,7 @@ class Deduper:
                             if full
                             else None
                         )
+                    # Not similar enough directly: it is in the cluster through another member.
                     match = match or next(iter(pending.matches.values()))
                     similarity, method = match.similarity, match.method
                 if (member.cluster, member.duplicate_of, member.dedup_method) != (

@@ -106,6 +106,37 @@ def test_a_later_found_earlier_original_takes_over(store: Store) -> None:
     assert json.loads(sidecars[0].read_text())["duplicate_of"] == "orig"
 
 
+def test_a_newly_credited_outlet_becomes_canonical(store: Store) -> None:
+    deduper = Deduper(store, SETTINGS)
+    text = story(5, "en", paragraphs=8)
+    add(store, deduper, article("j", text, outlet="jasmine", published="2025-03-04T08:00:00Z"))
+    add(
+        store,
+        deduper,
+        article(
+            "b",
+            text + "\n\nShare this",
+            outlet="barada",
+            published="2025-03-04T09:00:00Z",
+            fetched_minutes=1,
+        ),
+    )
+    assert fields(store, "b")[1] == "j"  # both configured: the earlier one
+    add(
+        store,
+        deduper,
+        article(
+            "m",
+            "Copied\n\n" + text,
+            published="2025-03-04T12:00:00Z",
+            source_credit="Barada Post",
+            fetched_minutes=2,
+        ),
+    )
+    assert fields(store, "b") == ("j", None, None)
+    assert fields(store, "j")[:2] == ("j", "b") and fields(store, "m")[:2] == ("j", "b")
+
+
 def test_clusters_found_apart_merge_when_an_article_links_them(store: Store) -> None:
     deduper = Deduper(store, SETTINGS)
     text = story(4, "en", paragraphs=12)
