@@ -162,6 +162,9 @@ def settings_from_dict(raw: dict[str, Any], path: Path | None = None) -> Setting
             raise ConfigError(f"{where}: [{section}] must be a table")
         values[section] = _build(cls, table, where, section)
     values["outlets"] = _build_outlets(raw.get("outlets", []), where)
+    for key in ("timeout", "max_bytes", "concurrency", "per_host_concurrency"):
+        if getattr(values["fetch"], key) <= 0:  # zero would fail or stall every request
+            raise ConfigError(f"{where}: fetch.{key} must be greater than 0")
     agent = values["fetch"].user_agent
     # Sent as an HTTP header: visible ASCII and spaces only (non-ASCII cannot be encoded, and a
     # line break would inject headers).
