@@ -46,3 +46,12 @@ def test_show_unknown_article_exits_2(archive: Path) -> None:
     result = invoke(None, archive, "show", "0000000000000000")
     assert result.exit_code == 2
     assert result.stdout == "" and "no article" in result.stderr
+
+
+def test_show_with_its_text_file_gone_exits_1(archive: Path) -> None:
+    ar_id = _id_of(archive, f"{ORIGIN}/ar/souq")
+    next(archive.glob(f"articles/**/{ar_id}.txt")).unlink()
+    result = invoke(None, archive, "show", ar_id)
+    assert result.exit_code == 1
+    assert result.stdout == "" and "missing" in result.stderr
+    assert "Traceback" not in result.stderr
