@@ -15,7 +15,6 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
-from trafilatura.utils import load_html
 
 from archiver.boilerplate import Rules, line_key, remove_boilerplate
 from archiver.config import Outlet
@@ -57,7 +56,7 @@ def extract_html(
     # trafilatura's own loader: the same tree it would build from the string (comments and
     # processing instructions removed), so handing it the tree changes nothing in its output
     try:
-        tree = load_html(html)
+        tree = trafilatura.load_html(html)
     except (TypeError, ValueError):
         return None
     if tree is None:
