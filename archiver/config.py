@@ -58,7 +58,7 @@ class DedupSettings:
     contained_threshold: float = 0.9  # fuzz.ratio of the aligned part of a shorter text
     min_coverage: float = 0.5  # share of the shorter text that must align
     min_tokens: int = 20  # shorter texts match only as whole-text near copies
-    max_word_edits_per_1000: float = 5.0  # substituted words a repost may have (per 1000)
+    max_word_edits_per_1000: float = 3.0  # substituted words a repost may have (per 1000)
     number_guard: bool = True  # a substituted number means a different report
     workers: int = 0  # processes for `dedup --rebuild` (0: all cores)
 

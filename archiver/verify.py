@@ -34,7 +34,7 @@ class VerifyRules:
     contained_threshold: float = 0.9
     min_coverage: float = 0.5
     min_tokens: int = 20
-    max_word_edits_per_1000: float = 5.0
+    max_word_edits_per_1000: float = 3.0
     number_guard: bool = True
 
 

@@ -181,7 +181,7 @@ def sweep(corpus: Corpus) -> None:
         variants.append((f"contained_threshold={value}", replace(base, contained_threshold=value)))
     for value in (0.3, 0.7):
         variants.append((f"min_coverage={value}", replace(base, min_coverage=value)))
-    for value in (0.0, 10.0, 20.0, 50.0):
+    for value in (0.0, 2.0, 3.0, 4.0, 10.0, 20.0):
         variants.append(
             (f"max_word_edits_per_1000={value:g}", replace(base, max_word_edits_per_1000=value))
         )

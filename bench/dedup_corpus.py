@@ -504,6 +504,28 @@ REPORT_AR = (
     "ويجدد مرصد المشرق دعوته جميع الأطراف إلى تجنيب المدنيين ويلات القتال والسماح للمنظمات "
     "الإنسانية بالوصول إلى المناطق المتضررة دون شروط."
 )
+# A standing section some daily reports repeat word for word: long templated reports, where a
+# one-slot difference is a small share of the text.
+BACKGROUND_EN = (
+    "Background: the Levant Monitor collects reports from a network of correspondents in the "
+    "governorates, who send daily accounts of clashes, shelling, arrests and displacement. Each "
+    "account is checked against at least two independent sources before it is published, and "
+    "figures are revised when new information becomes available. The monitor does not publish "
+    "the names of its correspondents for their safety. Readers who have information about the "
+    "events described in this report can contact the monitor through its secure channels. "
+    "Figures in this report cover the period from midnight to midnight local time and do not "
+    "include events that were reported after the report was closed. The monitor is an "
+    "independent organisation and receives no funding from any party to the conflict."
+)
+BACKGROUND_AR = (
+    "خلفية: يجمع مرصد المشرق تقاريره من شبكة مراسلين في المحافظات يرسلون روايات يومية عن "
+    "الاشتباكات والقصف والاعتقالات والنزوح. ويجري التحقق من كل رواية عبر مصدرين مستقلين على الأقل "
+    "قبل نشرها، وتعدّل الأرقام عند توفر معلومات جديدة. ولا ينشر المرصد أسماء مراسليه حفاظًا على "
+    "سلامتهم. ويمكن لمن لديه معلومات عن الأحداث الواردة في هذا التقرير التواصل مع المرصد عبر "
+    "قنواته الآمنة. وتغطي الأرقام الواردة في التقرير الفترة من منتصف الليل إلى منتصف الليل بالتوقيت "
+    "المحلي ولا تشمل الأحداث التي وردت بعد إغلاق التقرير. والمرصد منظمة مستقلة لا تتلقى تمويلًا من "
+    "أي طرف من أطراف النزاع."
+)
 DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"]
 DAYS_AR = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
 
@@ -541,6 +563,8 @@ def templated_reports(rng: random.Random, count: int, start: datetime) -> list[D
                     slots[key] = rng.choice([p for p in places if p != slots[key]])
             label = f"r{lang}{i:03d}"
             text = template.format(**slots)
+            if i % 2:  # every other report carries the monitor's standing background section
+                text += "\n\n" + (BACKGROUND_EN if lang == "en" else BACKGROUND_AR)
             when = _when(start, 24 * i)
             docs.append(
                 Doc(
