@@ -11,22 +11,29 @@ from typing import TextIO
 
 
 @contextmanager
-def atomic_writer(path: Path, *, newline: str | None = None) -> Iterator[TextIO]:
-    """Write text to a temp file beside `path`; on success fsync it and rename it over `path`."""
+def atomic_writer(
+    path: Path, *, newline: str | None = None, fsync: bool = True
+) -> Iterator[TextIO]:
+    """Write text to a temp file beside `path`; on success (fsync it and) rename it over `path`.
+
+    The rename alone makes the write atomic for readers and for a killed process; the fsync
+    makes it durable across a power loss too.
+    """
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "w", encoding="utf-8", newline=newline) as handle:
             yield handle
             handle.flush()
-            os.fsync(handle.fileno())
+            if fsync:
+                os.fsync(handle.fileno())
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
 
 
-def write_atomically(path: Path, text: str) -> None:
+def write_atomically(path: Path, text: str, *, fsync: bool = True) -> None:
     """Replace `path` with `text` atomically."""
-    with atomic_writer(path) as handle:
+    with atomic_writer(path, fsync=fsync) as handle:
         handle.write(text)

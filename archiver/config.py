@@ -26,6 +26,9 @@ class ArchiveSettings:
     """Where the archive lives."""
 
     path: str = ""  # empty: $ARCHIVER_HOME, else the user data dir
+    # fsync each article's WARC record and files before indexing it: survives power loss, not
+    # only a killed process (atomic renames and SQLite's WAL already make kill -9 safe).
+    fsync: bool = True
 
 
 @dataclass(frozen=True)

@@ -32,7 +32,6 @@ class ArchiveLock:
             raise ArchiveLocked(str(self.path.parent), self._holder_pid()) from None
         os.ftruncate(fd, 0)
         os.write(fd, f"{os.getpid()}\n".encode())
-        os.fsync(fd)
         self._fd = fd
 
     def release(self) -> None:

@@ -109,8 +109,11 @@ class ArticleFilter:
 class Store:
     """An opened archive. Open with `Store.open(path, write=...)` and use as a context manager."""
 
-    def __init__(self, root: Path, conn: sqlite3.Connection, lock: ArchiveLock | None) -> None:
+    def __init__(
+        self, root: Path, conn: sqlite3.Connection, lock: ArchiveLock | None, *, fsync: bool = True
+    ) -> None:
         self.root = root
+        self.fsync = fsync
         self.conn = conn
         self._lock = lock
         self._warc: WarcAppender | None = None
@@ -118,8 +121,11 @@ class Store:
     # -- opening and closing -------------------------------------------------------------
 
     @classmethod
-    def open(cls, root: Path, *, write: bool = False) -> Store:
-        """Open (and for writers create and lock) the archive at `root`."""
+    def open(cls, root: Path, *, write: bool = False, fsync: bool = True) -> Store:
+        """Open (and for writers create and lock) the archive at `root`.
+
+        `fsync` (the `[archive] fsync` setting) makes every article durable before it is indexed.
+        """
         index = root / "index.sqlite"
         if not write and not index.exists():
             raise StoreError(f"no archive at {root}", "run `archiver fetch` or `import` first")
@@ -143,7 +149,7 @@ class Store:
                 lock.release()
             raise StoreError(f"cannot open archive {root}: {exc}") from None
         conn.row_factory = sqlite3.Row
-        store = cls(root, conn, lock)
+        store = cls(root, conn, lock, fsync=fsync)
         try:
             store._prepare(write)
         except sqlite3.DatabaseError as exc:
@@ -258,7 +264,7 @@ class Store:
             self._warc.close()  # everything in it is committed: rotation loses nothing
             self._warc = None
         if self._warc is None:
-            self._warc = WarcAppender(self.root / "warc")
+            self._warc = WarcAppender(self.root / "warc", fsync=self.fsync)
             # Known from its first byte, so a run killed before any commit is cut back too.
             self.conn.execute(
                 "INSERT INTO warc_files (name, committed) VALUES (?, ?) "
@@ -279,8 +285,10 @@ class Store:
         previous = self.get(article.id) if replace else None
         if previous is not None and previous.sha256 != article.sha256:
             self._keep_version(previous)
-        write_atomically(self.root / f"{relpath}.txt", article.text)
-        write_atomically(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        write_atomically(self.root / f"{relpath}.txt", article.text, fsync=self.fsync)
+        write_atomically(
+            self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
+        )
         with self.transaction():
             if previous is not None:
                 self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
@@ -291,8 +299,12 @@ class Store:
     def _keep_version(self, previous: Article) -> None:
         stamp = previous.fetched_at.replace(":", "").replace("-", "")[:15]
         relpath = f"{_article_path(previous)}.{stamp}"
-        write_atomically(self.root / f"{relpath}.txt", previous.text)
-        write_atomically(self.root / f"{relpath}.json", _json(previous.to_dict(with_text=False)))
+        write_atomically(self.root / f"{relpath}.txt", previous.text, fsync=self.fsync)
+        write_atomically(
+            self.root / f"{relpath}.json",
+            _json(previous.to_dict(with_text=False)),
+            fsync=self.fsync,
+        )
         self.conn.execute(
             "INSERT INTO versions (article_id, fetched_at, sha256, path) VALUES (?, ?, ?, ?)",
             (previous.id, previous.fetched_at, previous.sha256, relpath),
@@ -377,7 +389,9 @@ class Store:
         relpath = self.conn.execute(
             "SELECT path FROM articles WHERE id = ?", (article_id,)
         ).fetchone()["path"]
-        write_atomically(self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)))
+        write_atomically(
+            self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
+        )
         self.conn.execute(
             """UPDATE articles SET cluster = ?, duplicate_of = ?, similarity = ?, dedup_method = ?,
                record = ? WHERE id = ?""",

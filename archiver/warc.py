@@ -45,9 +45,10 @@ class WarcLocation:
 
 
 class WarcAppender:
-    """Appends records to one WARC file and fsyncs after each exchange."""
+    """Appends records to one WARC file, flushed (and by default fsynced) after each exchange."""
 
-    def __init__(self, directory: Path) -> None:
+    def __init__(self, directory: Path, *, fsync: bool = True) -> None:
+        self._fsync = fsync
         directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         self.filename = f"archiver-{stamp}-{os.getpid()}.warc.gz"
@@ -98,7 +99,8 @@ class WarcAppender:
 
     def _sync(self) -> None:
         self._file.flush()
-        os.fsync(self._file.fileno())
+        if self._fsync:
+            os.fsync(self._file.fileno())
 
     def close(self) -> None:
         """Close the file."""

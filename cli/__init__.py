@@ -31,7 +31,7 @@ class App:
 
     def open_store(self, *, write: bool) -> Store:
         """Open the archive (writers take the lock: a second writer exits 75)."""
-        return Store.open(self.archive, write=write)
+        return Store.open(self.archive, write=write, fsync=self.settings.archive.fsync)
 
     @property
     def quiet(self) -> bool:

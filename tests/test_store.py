@@ -387,3 +387,26 @@ def test_failed_index_write_leaves_no_half_article(tmp_path: Path) -> None:
         assert not store.conn.in_transaction
         got = store.get(first.id)
         assert got is not None and got.sha256 == first.sha256
+
+
+@pytest.mark.parametrize("fsync", [True, False])
+def test_fsync_setting_controls_durability_calls_not_content(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fsync: bool
+) -> None:
+    calls: list[int] = []
+    real_fsync = os.fsync
+
+    def counting_fsync(fd: int) -> None:
+        calls.append(fd)
+        real_fsync(fd)
+
+    monkeypatch.setattr(os, "fsync", counting_fsync)
+    root = tmp_path / "a"
+    with Store.open(root, write=True, fsync=fsync) as store:
+        stored = store_one(store, "https://courier.example/durable", TEXT)
+    assert (len(calls) > 0) is fsync
+    with Store.open(root) as reader:
+        again = reader.get(stored.id)
+    assert again is not None and again.text == stored.text
+    warcs = list((root / "warc").glob("*.warc.gz"))
+    assert warcs and all(_records(w) for w in warcs)
