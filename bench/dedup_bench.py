@@ -232,6 +232,16 @@ def quality(args: argparse.Namespace) -> None:
             f"{int(s['merged_hard_negative_pairs']):>12d}{s['canonical']:>11.4f}"
         )
     print(f"archiver decide+index: {ms:.2f} ms/article (median of {args.runs} runs, store on disk)")
+    by_kind: dict[str, list[int]] = defaultdict(lambda: [0, 0])
+    originals = {d.truth: d.id for d in corpus.docs if d.original}
+    for d in corpus.docs:
+        if not d.original:
+            by_kind[d.kind][0] += clusters[d.id] == clusters[originals[d.truth]]
+            by_kind[d.kind][1] += 1
+    print(
+        "archiver, copies found in their original's cluster, by kind: "
+        + ", ".join(f"{k} {f}/{t}" for k, (f, t) in sorted(by_kind.items()))
+    )
     if args.sweep:
         sweep(corpus)
     if args.misses:
