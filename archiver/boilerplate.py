@@ -107,10 +107,6 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
         "تابعونا في", "تابعوا", "انضموا إلى", "انضم إلى قناتنا", "اشترك في", "اشتركوا في",
         "للاشتراك في", "لمتابعة آخر الأخبار", "لمتابعة أخبار", "حمل تطبيق", "download our app",
     )),
-    ("copyright", _keys(
-        "copyright", "all rights reserved", "جميع الحقوق محفوظة", "حقوق النشر", "الحقوق محفوظة",
-        "كل الحقوق محفوظة",
-    )),
     ("cookies", _keys(
         "this website uses cookies", "this site uses cookies", "we use cookies",
         "يستخدم هذا الموقع", "نستخدم ملفات تعريف الارتباط",
@@ -146,6 +142,11 @@ _POLICIES = _keys(
 )  # fmt: skip
 _COMMENT_WORDS = ("comment", "تعليق", "التعليقات", "مشاركات")
 _LATIN = re.compile(r"[a-z]")
+# A copyright notice, not a sentence about copyright ("Copyright cases rose in 2019" stays).
+_COPYRIGHT = re.compile(
+    r"^\W*copyright\s*(?:\(c\)|c\b)?\s*(?:\S+\s+){0,2}(?:\d{4}|by\b|[\w-]+\.(?:com|net|org|sy|co)\b)"
+    r"|all rights reserved|(?:جميع|كل) الحقوق محفوظه|الحقوق محفوظه ل|حقوق النشر محفوظه"
+)
 
 
 def _alternation(cues: tuple[str, ...]) -> re.Pattern[str]:
@@ -154,6 +155,9 @@ def _alternation(cues: tuple[str, ...]) -> re.Pattern[str]:
 
 
 _TEASER_RE = _alternation(_TEASER_STARTS)
+# A teaser cue marked off from its headline, perhaps after a word or two ("Related post:").
+_MARK = r"(?:\s+\w+){0,2}\s*[:：»|\-–]"
+_RUN_ON_CUES = frozenset(_keys("read also", "also read", "see also", "read more"))
 _PREFIX_RES = tuple((reason, _alternation(starts)) for reason, starts in _PREFIXES)
 
 
@@ -227,7 +231,7 @@ def _line_reason(
             match = pattern.match(key)
             if match is not None and _starts_with(key, match.group()):
                 return f"cue:{reason}"
-        if "©" in line and words <= 20:
+        if words <= 20 and ("©" in line or _COPYRIGHT.search(folded)):
             return "cue:copyright"
     edge = index < 3 or index >= total - 4
     if edge and words <= 12 and is_date_line(folded):
@@ -254,16 +258,21 @@ def _starts_with(key: str, cue: str) -> bool:
 
 
 def _is_teaser(key: str, folded: str) -> bool:
-    match = _TEASER_RE.match(key)
-    if match is None:
+    """A line opening with a teaser cue. Arabic cues and "read/see also" teasers may run on
+    into their headline; other English cues ("Related", "More on this") need a separator
+    after them, since "Related protests were reported in Homs." is news."""
+    if _TEASER_RE.match(key) is None:
         return False
     for cue in (c for c in _TEASER_STARTS if key.startswith(c)):
-        if _starts_with(key, cue) and len(key) > len(cue):
-            rest = folded.lstrip()
-            # "Read more about X in our report" is a teaser only when short or marked off
-            return key.count(" ") - cue.count(" ") <= 15 or bool(
-                re.search(r"^[^:：»\-|]{0,30}[:：»\-|]", rest)
-            )
+        if not (_starts_with(key, cue) and len(key) > len(cue)):
+            continue
+        marked = re.match(r"^[\W_]*" + r"[\W_]+".join(map(re.escape, cue.split())) + _MARK, folded)
+        if marked is not None:
+            return True
+        if _LATIN.search(cue) and cue not in _RUN_ON_CUES:
+            return False
+        # "Read more about X in our report" is a teaser only when short
+        return key.count(" ") - cue.count(" ") <= 15
     return False
 
 

@@ -39,6 +39,8 @@ def _clean(lines: list[str], rules: Rules | None = None) -> tuple[list[str], lis
         "Read also: Families pay high prices for tanker water",
         "READ MORE: Families pay high prices for tanker water",
         "See also - Families pay high prices for tanker water",
+        "Related: Families pay high prices for tanker water",
+        "[Related: Families pay high prices for tanker water]",
     ],
 )
 def test_inline_teaser_spelling_variants_are_removed(teaser: str) -> None:
@@ -53,6 +55,7 @@ def test_inline_teaser_spelling_variants_are_removed(teaser: str) -> None:
     [
         "وقال الأهالي إن عليهم أن يقرؤوا أيضاً التعليمات الجديدة التي علقتها البلدية على الأبواب.",
         "Officials said the related articles of the agreement would be published later this week.",
+        "Related protests were reported in Homs and Hama on Friday.",
         "He said residents should share the water they have and follow us to the distribution "
         "points, according to the statement read out at the meeting on Sunday in the town hall.",
         "Read more carefully, the new regulation gives the municipality wide powers over wells, "
@@ -151,3 +154,13 @@ def test_learned_lines_layer_matches_after_folding() -> None:
     learned = frozenset({fold("إدعموا صحافتنا المستقلّة بالتبرع عبر موقعنا")})
     kept, removed = _clean([*BODY_AR, appeal], Rules(learned=learned))
     assert kept == BODY_AR and removed == [(appeal, "learned-line")]
+
+
+def test_copyright_notice_goes_but_a_sentence_about_copyright_stays() -> None:
+    sentence = (
+        "Copyright infringement cases rose sharply in 2019, according to the ministry report."
+    )
+    notices = ["copyright Olive Press 2019 - ISSN: 1234-5678", "حقوق النشر محفوظة لموقع زيتون"]
+    kept, removed = _clean([BODY_EN[0], sentence, *notices, *BODY_EN[1:]])
+    assert kept == [BODY_EN[0], sentence, *BODY_EN[1:]]
+    assert removed == [(n, "cue:copyright") for n in notices]
