@@ -83,14 +83,15 @@ def _choose_canonical(final_url: str, declared: str | None) -> str:
     copy under the original's id, so only same-host canonicals are followed.
     """
     try:
-        same_site = bool(declared) and url_host(declared or "").removeprefix(
-            "www."
-        ) == url_host(final_url).removeprefix("www.")
-        if same_site and declared:
+        if declared and _site(declared) == _site(final_url):
             return canonicalize_url(declared)
     except ValueError:
         pass  # a malformed canonical link ("http://[oops") is the page's mistake: ignore it
     return canonicalize_url(final_url)
+
+
+def _site(url: str) -> str:
+    return url_host(url).removeprefix("www.")
 
 
 class Pipeline:
@@ -144,6 +145,17 @@ class Pipeline:
         existing = self.store.get(article.id)
         if existing is not None and existing.sha256 == article.sha256:
             self.store.log_fetch(self._fetch_row(page, "unchanged", article_id=existing.id))
+            return Outcome(page.url, "unchanged", existing)
+        if existing is not None and article.fetched_at < existing.fetched_at:
+            # A capture older than the stored text (WARCs are imported in any order) is
+            # history: it becomes a version, the newer record stays current.
+            row = self._fetch_row(page, "unchanged", article_id=existing.id)
+            if self.store.has_version(article.id, article.sha256):
+                self.store.log_fetch(row)
+            else:
+                location = self.store.write_warc(page)
+                article.warc_file, article.warc_record_id = location.filename, location.record_id
+                self.store.add_version(article, fetch=replace(row, warc=location))
             return Outcome(page.url, "unchanged", existing)
         decision = self.deduper.decide(article)
         article.cluster, article.duplicate_of = decision.cluster, decision.duplicate_of

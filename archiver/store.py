@@ -283,16 +283,32 @@ class Store:
         """
         relpath = _article_path(article)
         previous = self.get(article.id) if replace else None
-        if previous is not None and previous.sha256 != article.sha256:
-            self._keep_version(previous)
         write_atomically(self.root / f"{relpath}.txt", article.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
         )
         with self.transaction():
+            # Inside the transaction: a run killed before the commit leaves no version row
+            # behind, so the re-run does not file the same version twice.
+            if previous is not None and previous.sha256 != article.sha256:
+                self._keep_version(previous)
             if previous is not None:
                 self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             self._insert(article, relpath)
+            if fetch is not None:
+                self._log_fetch(fetch)
+
+    def has_version(self, article_id: str, sha256: str) -> bool:
+        """Whether this text is already filed as an earlier version of the article."""
+        row = self.conn.execute(
+            "SELECT 1 FROM versions WHERE article_id = ? AND sha256 = ?", (article_id, sha256)
+        ).fetchone()
+        return row is not None
+
+    def add_version(self, article: Article, *, fetch: FetchRow | None = None) -> None:
+        """File `article` (an older capture of a stored one) as a version; the record stays."""
+        with self.transaction():
+            self._keep_version(article)
             if fetch is not None:
                 self._log_fetch(fetch)
 

@@ -210,3 +210,24 @@ def test_import_into_a_locked_archive_exits_75(tmp_path: Path) -> None:
     assert result.exit_code == 75 and result.stdout == ""
     with Store.open(archive) as store:
         assert store.count() == 0
+
+
+def test_older_capture_becomes_a_version_in_any_order(tmp_path: Path) -> None:
+    url = f"{ORIGIN}/en/market"
+    newer = article_html(EN_TITLE, [*EN_PARAGRAPHS, "Update: the market opened a week early."])
+    older = article_html(EN_TITLE, EN_PARAGRAPHS)
+    captures = {
+        "dec": Capture(url, newer.encode(), date="2024-12-01T00:00:00Z"),
+        "nov": Capture(url, older.encode(), date="2024-11-01T00:00:00Z"),
+    }
+    for order in (("dec", "nov"), ("nov", "dec")):
+        archive = tmp_path / "-".join(order)
+        warc = build_warc(tmp_path / f"{'-'.join(order)}.warc.gz", [captures[k] for k in order])
+        for _run in range(2):  # the second import stores nothing new
+            assert invoke(None, archive, "import", str(warc)).exit_code == 0
+            (current,) = records(invoke(None, archive, "show", url))
+            assert current["fetched_at"] == "2024-12-01T00:00:00Z", order
+            assert "Update: the market opened" in current["text"]
+            assert query(archive, "SELECT fetched_at FROM versions") == [("2024-11-01T00:00:00Z",)]
+            responses = [r for r in warc_records(archive) if r[0] == "response"]
+            assert len(responses) == 2  # both captures kept for provenance, once each
