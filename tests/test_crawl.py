@@ -452,3 +452,50 @@ def test_articles_archived_by_fetch_are_not_fetched_again(
     assert result.exit_code == 0
     assert [r["url"] for r in records(result)] == [server.url("/a/1")]
     assert server.hits("/a/0") == 1
+
+
+def test_pagination_stops_at_the_configured_depth(
+    tmp_path: Path, servers: list[TestServer]
+) -> None:
+    ls_srv, elsewhere = servers[3], servers[4]
+    site = install_listing_only(ls_srv, elsewhere, pages=4)
+    config = write_config(tmp_path, [site.config], crawl={"pagination_depth": 1})
+    result = crawl(config, tmp_path / "archive")
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert [r.path for r in ls_srv.requests_to("/news")] == ["/news", "/news?page=2"]
+    stored = {r["url"] for r in records(result) if r["status"] == "stored"}
+    assert stored == {site.url(f"/news/{n}") for n in range(1, 5)}
+    assert elsewhere.log == []
+
+
+def test_redirect_off_the_outlet_is_not_followed(tmp_path: Path, servers: list[TestServer]) -> None:
+    srv, elsewhere = servers[0], servers[4]
+    outlet = _many_articles(srv, 1)
+    srv.route("/a/0", lambda ex: ex.send(302, b"", None, [("Location", elsewhere.url("/x"))]))
+    result = crawl(write_config(tmp_path, [outlet]), tmp_path / "archive")
+    assert result.exit_code == 3
+    [line] = records(result)
+    assert line["status"] == "failed" and "redirected off the outlet's hosts" in line["error"]
+    assert elsewhere.log == []
+
+
+def test_robots_crawl_delay_is_obeyed(tmp_path: Path, server: TestServer) -> None:
+    outlet = _many_articles(server, 3)
+    server.route("/robots.txt", static("User-agent: *\nCrawl-delay: 0.4\n", "text/plain"))
+    result = crawl(write_config(tmp_path, [outlet], fetch={"delay": 0.0}), tmp_path / "archive")
+    assert result.exit_code == 0
+    starts = [r.started for r in server.log if r.path != "/robots.txt"]
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(gaps) == 4 and min(gaps) >= 0.4 - 0.05, gaps  # home, sitemap, 3 articles
+
+
+def test_progress_bar_draws_each_outlet(capsys: pytest.CaptureFixture[str]) -> None:
+    from cli.crawl import _Progress
+
+    progress = _Progress()
+    progress("sada", 0, 4)
+    progress("hama", 2, 2)
+    progress("sada", 1, 4)
+    progress.close()
+    last = capsys.readouterr().err.split("\r")[-1]
+    assert "sada [##........] 1/4" in last and "hama [##########] 2/2" in last
