@@ -215,6 +215,19 @@ def test_delay_is_start_to_start_per_host(server: TestServer) -> None:
     assert starts[-1] - starts[0] < 3 * 0.25 + 0.4, gaps
 
 
+def test_robots_crawl_delay_wins_when_larger(server: TestServer) -> None:
+    server.route("/robots.txt", static("User-agent: *\nCrawl-delay: 0.4\n", "text/plain"))
+    urls = [server.route(f"/c{i}", static("<p>x</p>")) for i in range(3)]
+
+    async def job(f: Fetcher) -> None:
+        await asyncio.gather(*(f.fetch(u) for u in urls))
+
+    run(quick(delay=0.05, per_host_concurrency=3), job)
+    starts = sorted(r.started for r in server.log if r.path != "/robots.txt")
+    gaps = [b - a for a, b in zip(starts, starts[1:], strict=False)]
+    assert len(starts) == 3 and min(gaps) >= 0.39, gaps
+
+
 def test_delay_does_not_hold_back_other_hosts(server: TestServer) -> None:
     other = TestServer()
     other.start()
