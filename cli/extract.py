@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -9,8 +10,11 @@ from typing import Any
 
 import click
 
+from archiver.config import Outlet
 from archiver.decode import decode_body
+from archiver.errors import ArchiverError
 from archiver.extract import ExtractOptions, extract_html
+from archiver.learned import learned_affixes, learned_lines
 from archiver.models import Page
 from archiver.pipeline import build_article
 from cli import App
@@ -32,8 +36,9 @@ from cli.output import echo_err, to_json
 def command(app: App, files: tuple[str, ...], url: str | None, explain: bool) -> None:
     """Extract each saved HTML FILE ('-' or none: stdin) to one JSON record on stdout.
 
-    Works with no network; nothing is stored. Every removal is also in the record's
-    `removed` list ({text, reason}); --explain prints it readably on stderr.
+    Works with no network; nothing is stored. When the archive exists, the boilerplate it
+    learned for the page's outlet is removed too (read-only). Every removal is also in the
+    record's `removed` list ({text, reason}); --explain prints it readably on stderr.
 
     \b
     Example:
@@ -67,7 +72,8 @@ def command(app: App, files: tuple[str, ...], url: str | None, explain: bool) ->
 def _extract(app: App, body: bytes, url: str) -> dict[str, object]:
     html, codec = decode_body(body, None)
     outlet = app.settings.outlet_for_url(url)
-    extracted = extract_html(html, url, ExtractOptions(outlet=outlet, encoding=codec))
+    options = _learned_options(app, outlet, codec)
+    extracted = extract_html(html, url, options)
     if extracted is None:
         return {"url": url, "status": "skipped", "error": "no article text found"}
     page = Page(
@@ -109,3 +115,18 @@ def explain_lines(name: str, record: dict[str, Any]) -> list[str]:
 def _short(text: str, limit: int = 120) -> str:
     text = " ".join(text.split())
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def _learned_options(app: App, outlet: Outlet | None, codec: str | None) -> ExtractOptions:
+    """Options with what an existing archive learned about the outlet (nothing is created)."""
+    if outlet is None or not (app.archive / "index.sqlite").exists():
+        return ExtractOptions(outlet=outlet, encoding=codec)
+    try:
+        with app.open_store(write=False) as store:
+            lines = learned_lines(store.conn, outlet.name)
+            affixes = learned_affixes(store.conn, outlet.name)
+    except (ArchiverError, sqlite3.Error):
+        return ExtractOptions(outlet=outlet, encoding=codec)  # an older or damaged archive
+    return ExtractOptions(
+        outlet=outlet, encoding=codec, learned_lines=lines, learned_affixes=affixes
+    )

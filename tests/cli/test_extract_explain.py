@@ -46,3 +46,34 @@ def test_explain_on_a_page_without_article(tmp_path: Path) -> None:
 def test_help_documents_explain(tmp_path: Path) -> None:
     result = invoke(None, tmp_path / "archive", "extract", "--help")
     assert "--explain" in result.stdout and "why" in result.stdout
+
+
+def test_extract_uses_what_an_existing_archive_learned(tmp_path: Path) -> None:
+    from archiver.learned import observe_lines
+    from archiver.store import Store
+    from tests.cli.helpers import write_config
+
+    slogan = "زيتون بوست: صوت من لا صوت لهم منذ عام 2012"
+    archive = tmp_path / "archive"
+    with Store.open(archive, write=True) as store:
+        for n in range(5):
+            observe_lines(store.conn, "zaytoun", f"خبر رقم {n} عن الصيانة في الحي\n{slogan}")
+    config = write_config(tmp_path, [("zaytoun", "https://zaytoun.example/", "ar")])
+    page = tmp_path / "page.html"
+    page.write_text(
+        "<html lang='ar'><body><article><h1>عنوان الخبر</h1>"
+        "<p>قال المجلس المحلي إن أعمال الصيانة في الحي الشرقي ستبدأ يوم الأحد المقبل.</p>"
+        "<p>وأضاف أن كلفة المشروع تبلغ نحو ألف دولار بحسب التقديرات الأولية للمهندسين.</p>"
+        f"<p>{slogan}</p></article></body></html>",
+        encoding="utf-8",
+    )
+    url = "https://zaytoun.example/a/1"
+    result = invoke(config, archive, "extract", str(page), "--url", url, "--explain")
+    assert result.exit_code == 0, result.stderr
+    (record,) = records(result)
+    assert slogan not in record["text"]
+    assert f"[learned-line] {slogan}" in result.stderr
+    # without an archive the same page keeps the line, and no archive is created
+    other = tmp_path / "none"
+    (plain,) = records(invoke(config, other, "extract", str(page), "--url", url))
+    assert slogan in plain["text"] and not other.exists()
