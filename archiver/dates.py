@@ -71,6 +71,8 @@ _DAY_MONTH_YEAR = re.compile(
 _MONTH_DAY_YEAR = re.compile(
     rf"(?<!\w){_MONTH}{_SEP}(?P<d>\d{{1,2}})(?:st|nd|rd|th)?(?!\d)[\s,]+(?P<y>\d{{4}})(?!\d){_TIME}"
 )
+# A day and month with no year after them (Baladi News often leaves the year out).
+_DAY_MONTH_NOYEAR = re.compile(rf"(?<!\d)(?P<d>\d{{1,2}})\s+{_MONTH}(?![\s,\-/.]*\d)")
 _MONTH_YEAR = re.compile(rf"(?<!\w){_MONTH}{_SEP}(?P<y>\d{{4}})(?!\d)")
 _NUMERIC_YMD = re.compile(
     rf"(?<!\d)(?P<y>\d{{4}})[-/.](?P<m>\d{{1,2}})[-/.](?P<d>\d{{1,2}})(?!\d){_TIME}"
@@ -275,12 +277,15 @@ def choose_dates(
     feed_published: str | None,
     lines: list[str],
     fallback: str | None,
+    reference: date | None = None,
 ) -> tuple[FoundDate | None, FoundDate | None, str | None]:
     """(published, modified, date_source) from the page, in the documented order of trust.
 
     Structured data (JSON-LD, then <meta>), the feed or sitemap, the URL, the visible text
     (date elements, then the first and last lines of the article), then trafilatura's
     htmldate guess; a `YYYY-01-01` guess with nothing to confirm it is kept as a year only.
+    A day and month written without a year ("السبت 18 تشرين الثاني") take the year that puts
+    them last before `reference` (when the page was fetched), if nothing better is known.
     """
     modified = _first_valid(value for _, value in meta.modified)
     for source in ("jsonld", "meta"):
@@ -316,9 +321,38 @@ def choose_dates(
         return month, modified, "text"
     if guess is not None and not suspicious_new_year(guess.value):
         return guess, modified, "trafilatura"
+    yearless = _yearless_date([*meta.date_texts[:10], *lines[:3]], reference)
+    if yearless is not None and (guess is None or guess.value[:4] == yearless.value[:4]):
+        return yearless, modified, "text"
     if guess is not None:
         return FoundDate(guess.value[:4], "year"), modified, "trafilatura"
     return None, modified, None
+
+
+def find_yearless_date(text: str, reference: date) -> FoundDate | None:
+    """An Arabic day and month without a year ("18 تشرين الثاني", "الأحد 2 آذار"), dated to the
+    last such day on or before `reference` (news pages speak of recent days)."""
+    match = _DAY_MONTH_NOYEAR.search(fold(text))
+    if match is None or match["m1"].isascii():
+        return None  # English "3 may" is too often a verb; Syrian pages drop the year in Arabic
+    day, month = int(match["d"]), _month_number(match)
+    for year in (reference.year, reference.year - 1):
+        try:
+            candidate = date(year, month, day)
+        except ValueError:
+            return None  # 30 شباط: not a date
+        if candidate <= reference:
+            return FoundDate(candidate.isoformat(), "day")
+    return None
+
+
+def _yearless_date(texts: list[str], reference: date | None) -> FoundDate | None:
+    when = reference or datetime.now(UTC).date()
+    for text in texts:
+        found = find_yearless_date(text[:400], when)
+        if found is not None:
+            return found
+    return None
 
 
 def _text_date(meta: PageMeta, lines: list[str]) -> FoundDate | None:

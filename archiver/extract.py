@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from datetime import date
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -41,6 +42,8 @@ class ExtractOptions:
     )  # folded lines learned as boilerplate for the outlet
     encoding: str | None = None  # how the bytes were decoded, recorded in the result
     learned_affixes: TitleAffixes = TitleAffixes()  # title affixes learned for the outlet
+    # when the page was fetched: dates written without a year are the last such day before it
+    reference_date: date | None = None
     # trafilatura's fast mode skips its readability/jusText fallback: about 20% quicker and
     # equal F1 overall, but it loses most of the text on some pages (bench/extract_eval.py)
     fast: bool = False
@@ -104,7 +107,7 @@ def extract_html(
     text = "\n".join(lines)
 
     published, modified, date_source = choose_dates(
-        meta, url, options.feed_published, source_lines, data.get("date")
+        meta, url, options.feed_published, source_lines, data.get("date"), options.reference_date
     )
     declared = [
         *meta.languages,

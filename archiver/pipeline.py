@@ -124,6 +124,8 @@ class Pipeline:
         html, codec = decode_body(page.body, page.header("content-type"))
         if options is None:
             options = self.extract_options(outlet, codec)
+        if options.reference_date is None:  # dates without a year resolve against the fetch
+            options = replace(options, reference_date=page.fetched_at.date())
         try:
             extracted = extract_html(html, page.final_url, options)
         except Exception as exc:  # one malformed page fails itself, never the whole run

@@ -199,3 +199,20 @@ def test_modified_date_is_read() -> None:
 )
 def test_date_only_lines(line: str, expected: bool) -> None:
     assert is_date_line(line) is expected
+
+
+def test_day_and_month_without_year_resolve_against_the_fetch_date() -> None:
+    from datetime import date
+
+    meta = _meta(date_texts=["صباح اليوم السبت 18 تشرين الثاني/نوفمبر"])
+    published, _, source = choose_dates(meta, None, None, [], None, date(2024, 3, 10))
+    assert (published and published.value, source) == ("2023-11-18", "text")
+    meta = _meta(date_texts=["الأحد 2 آذار"])
+    published, _, _ = choose_dates(meta, None, None, [], None, date(2024, 3, 10))
+    assert published is not None and published.value == "2024-03-02"
+    # htmldate's year-only guess and a year-less day of another year: neither is trusted
+    published, _, source = choose_dates(meta, None, None, [], "2019-01-01", date(2024, 3, 10))
+    assert (published and published.value, source) == ("2019", "trafilatura")
+    # English "3 may" is not read as a date
+    meta = _meta(date_texts=["officials said 3 may be released"])
+    assert choose_dates(meta, None, None, [], None, date(2024, 3, 10))[0] is None

@@ -170,3 +170,23 @@ def test_site_name_lines_at_the_edges_go() -> None:
     assert "Orontes" not in result.text
     assert [r.reason for r in result.removed].count("site-name") == 2
     assert result.title == "Pumps fail again"
+
+
+def test_date_without_year_uses_the_reference_date() -> None:
+    from datetime import date
+
+    html = (
+        "<html lang='ar'><body><article><h1>حملة تبرعات لتشغيل بئر القرية</h1>"
+        "<div class='post-date'>صباح اليوم السبت 18 تشرين الثاني</div>"
+        "<p>قال ناشطون إن الأهالي نظموا حملة تبرعات لشراء مولدة كهربائية تشغل بئر القرية.</p>"
+        "<p>وجمع الأهالي خلال يومين ما يكفي لتشغيلها ساعتين يومياً على الأقل بحسب الناشطين.</p>"
+        "</article></body></html>"
+    )
+    options = ExtractOptions(reference_date=date(2024, 1, 5))
+    result = extract_html(html, "https://baladi-mirror.example/ar/articles/5/x", options)
+    assert result is not None
+    assert (result.published, result.date_source, result.date_precision) == (
+        "2023-11-18",
+        "text",
+        "day",
+    )
