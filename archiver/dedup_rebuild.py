@@ -69,17 +69,9 @@ def _fingerprint_range(
     bounds: tuple[int, int],
 ) -> tuple[npt.NDArray[np.int64], list[int], list[int]]:
     assert _TEXT_OF is not None and _PARAMS is not None
-    fingerprinter = _fingerprinter(_PARAMS)
-    keys: list[npt.NDArray[np.int64]] = []
-    counts: list[int] = []
-    tokens: list[int] = []
-    for i in range(*bounds):
-        fp = fingerprinter.fingerprint(_TEXT_OF(i), with_tokens=False)
-        k = np.unique(fp.keys)
-        keys.append(k)
-        counts.append(len(k))
-        tokens.append(len(fp.tokens))
-    return np.concatenate(keys) if keys else np.zeros(0, np.int64), counts, tokens
+    texts = [_TEXT_OF(i) for i in range(*bounds)]
+    keys, counts, words = _fingerprinter(_PARAMS).batch_keys(texts)
+    return keys, counts.tolist(), words.tolist()
 
 
 @lru_cache(maxsize=2)

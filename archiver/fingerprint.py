@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -123,17 +124,23 @@ def text_word_hashes(text: str) -> U64:
     The same words as `tokenize` (normalization, clitic stripping, one-letter words dropped),
     without building Python strings: ~5x faster, which matters for `dedup --rebuild`.
     """
+    return _word_hashes(unicodedata.normalize("NFKC", text))[0]
+
+
+def _word_hashes(normalized: str) -> tuple[U64, npt.NDArray[np.intp]]:
+    """Word hashes of NFKC text, and each word's first code-point position (before deletions)."""
     table, is_digit = _tables()
-    codes = np.frombuffer(unicodedata.normalize("NFKC", text).encode("utf-32-le"), np.uint32)
+    codes = np.frombuffer(normalized.encode("utf-32-le"), np.uint32)
     if len(codes) and codes.max() < 0x10000:
         codes = table[codes]
     else:  # astral characters (emoji, rare scripts) are kept as they are
         bmp = codes < 0x10000
         codes = np.where(bmp, table[np.where(bmp, codes, 0)], codes)
-    codes = codes[codes != 0]
+    kept = np.flatnonzero(codes != 0)
+    codes = codes[kept]
     word = codes != 32
     if not word.any():
-        return np.zeros(0, np.uint64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.intp)
     edges = np.diff(np.concatenate([[False], word, [False]]).astype(np.int8))
     starts = np.flatnonzero(edges == 1)
     ends = np.flatnonzero(edges == -1)
@@ -151,22 +158,36 @@ def text_word_hashes(text: str) -> U64:
             hit &= heads[k] == code
         strip[hit] = len(row)
         undecided &= ~hit
+    origins = kept[starts]
     starts = starts + strip
     lengths = ends - starts
     keep = (lengths > 1) | is_digit[np.minimum(padded[starts], 0xFFFF)]
-    starts, lengths = starts[keep], lengths[keep]
+    starts, lengths, origins = starts[keep], lengths[keep], origins[keep]
     if len(starts) == 0:
-        return np.zeros(0, np.uint64)
+        return np.zeros(0, np.uint64), np.zeros(0, np.intp)
     # Polynomial hash of each word from prefix sums: H[i] = sum of c_j * P^j for j < i, so a
     # word's hash is (H[end] - H[start]) / P^start, the division being a multiplication by
     # the inverse of the odd P modulo 2^64.
-    n = len(padded)
+    powers, inverse = _powers(len(padded))
     with np.errstate(over="ignore"):
-        powers = np.cumprod(np.full(n, _P, np.uint64)) * _P_INV  # P^0 .. P^(n-1)
-        inverse = np.cumprod(np.full(n, _P_INV, np.uint64)) * _P  # P^-0 .. P^-(n-1)
         prefix = np.concatenate([[np.uint64(0)], np.cumsum(padded.astype(np.uint64) * powers)])
         sums = (prefix[starts + lengths] - prefix[starts]) * inverse[starts]
-        return _mix(sums + lengths.astype(np.uint64))
+        return _mix(sums + lengths.astype(np.uint64)), origins
+
+
+_POWER_CACHE: list[tuple[U64, U64]] = []
+
+
+def _powers(n: int) -> tuple[U64, U64]:
+    """P^0..P^(n-1) and their inverses modulo 2^64, from a cache that grows by doubling."""
+    if not _POWER_CACHE or len(_POWER_CACHE[0][0]) < n:
+        size = max(n, 2 * len(_POWER_CACHE[0][0]) if _POWER_CACHE else 8192)
+        with np.errstate(over="ignore"):
+            up: U64 = np.cumprod(np.full(size, _P, np.uint64), dtype=np.uint64) * _P_INV
+            down: U64 = np.cumprod(np.full(size, _P_INV, np.uint64), dtype=np.uint64) * _P
+        _POWER_CACHE[:] = [(up, down)]
+    cached_up, cached_down = _POWER_CACHE[0]
+    return cached_up[:n], cached_down[:n]
 
 
 def tokenize(text: str) -> tuple[str, ...]:
@@ -298,6 +319,88 @@ class Fingerprinter:
             sums = (windows * self._window_pos[None, :]).sum(axis=1, dtype=np.uint64)
             keys = _mix(sums ^ self._window_salt)
         return ((keys & np.uint64(WINDOW_BIT - 1)) | np.uint64(WINDOW_BIT)).astype(np.int64)
+
+    def batch_keys(
+        self, texts: Sequence[str]
+    ) -> tuple[I64, npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+        """Index keys of many texts at once: (keys, keys per text, words per text).
+
+        The same keys as `fingerprint(text).keys` for each text, text after text, computed on
+        the whole batch in one pass of each numpy operation (per-call overhead dominates for
+        single news-length texts). Used by `dedup --rebuild`.
+        """
+        p = self.params
+        count = len(texts)
+        normalized = [unicodedata.normalize("NFKC", t) for t in texts]
+        # "\n" separates words, so no word spans two texts; positions map words to texts.
+        bounds = np.cumsum([0] + [len(t) + 1 for t in normalized])
+        words, origins = _word_hashes("\n".join(normalized))
+        word_doc = np.searchsorted(bounds, origins, side="right") - 1
+        words_per_doc = np.bincount(word_doc, minlength=count).astype(np.int64)
+        shingles = shingle_hashes(words)
+        if len(shingles):
+            same = (
+                word_doc[: len(shingles)] == word_doc[_SHINGLE - 1 : _SHINGLE - 1 + len(shingles)]
+            )
+            shingles, shingle_doc = shingles[same], word_doc[: len(same)][same]
+        else:
+            shingle_doc = np.zeros(0, np.intp)
+        # MinHash for every text: one flat (text, bin) array, filled with one minimum.at.
+        signatures = np.full(count * p.num_perm, 0xFFFFFFFF, np.uint64)
+        mixed = _mix(shingles ^ self._b[0])
+        bins = ((mixed >> np.uint64(32)) % np.uint64(p.num_perm)).astype(np.intp)
+        flat = shingle_doc * p.num_perm + bins
+        np.minimum.at(signatures, flat, mixed & _MASK32)
+        filled = np.zeros(count * p.num_perm, bool)
+        filled[flat] = True
+        grid = signatures.reshape(count, p.num_perm)
+        full_bins = filled.reshape(count, p.num_perm)
+        short = np.flatnonzero(words_per_doc < _SHINGLE)
+        sig32 = np.empty((count, p.num_perm), np.uint32)
+        complete = full_bins.all(axis=1)
+        for d in np.flatnonzero(~complete).tolist():
+            if words_per_doc[d] >= _SHINGLE:
+                sig32[d] = self._densify(grid[d], full_bins[d])
+        sig32[complete] = grid[complete].astype(np.uint32)
+        for d in short.tolist():  # fewer words than a shingle: the single-text path
+            sig32[d] = self.minhash(shingle_hashes(words[word_doc == d]))
+        bands = self.band_keys(sig32)
+        # Windows: anchors whose whole window lies inside one text.
+        window_keys, window_doc = self._batch_windows(shingles, shingle_doc)
+        doc_of = np.concatenate([np.repeat(np.arange(count), p.bands), window_doc])
+        order = np.argsort(doc_of, kind="stable")
+        keys = np.concatenate([bands.reshape(-1), window_keys])[order]
+        per_doc = np.bincount(doc_of, minlength=count).astype(np.int64)
+        return keys, per_doc, words_per_doc
+
+    def _densify(self, signature: U64, filled: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint32]:
+        """Fill empty bins as `minhash` does."""
+        signature = signature.copy()
+        for i in np.flatnonzero(~filled).tolist():
+            for j in self._probes[i].tolist():
+                if filled[j]:
+                    borrowed = (int(signature[j]) * 0x9E3779B1 + i * 0x85EBCA77) & 0xFFFFFFFF
+                    signature[i] = borrowed
+                    break
+        return signature.astype(np.uint32)
+
+    def _batch_windows(
+        self, shingles: U64, shingle_doc: npt.NDArray[np.intp]
+    ) -> tuple[I64, npt.NDArray[np.intp]]:
+        p = self.params
+        n = len(shingles)
+        if n < p.window_length:
+            return np.zeros(0, np.int64), np.zeros(0, np.intp)
+        last = n - p.window_length + 1
+        picked = (shingles[:last] >> np.uint64(40)) % np.uint64(p.window_divisor) == 0
+        picked &= shingle_doc[:last] == shingle_doc[p.window_length - 1 :]
+        anchors = np.flatnonzero(picked)
+        windows = np.lib.stride_tricks.sliding_window_view(shingles, p.window_length)[anchors]
+        with np.errstate(over="ignore"):
+            sums = (windows * self._window_pos[None, :]).sum(axis=1, dtype=np.uint64)
+            mixed = _mix(sums ^ self._window_salt)
+        keys = ((mixed & np.uint64(WINDOW_BIT - 1)) | np.uint64(WINDOW_BIT)).astype(np.int64)
+        return keys, shingle_doc[anchors]
 
 
 def estimate_jaccard(a: npt.NDArray[np.uint32], b: npt.NDArray[np.uint32]) -> float:

@@ -274,6 +274,19 @@ def _recall(count: int, result: NearResult, cluster: dict[str, str]) -> None:
     for k, (f, t) in ends.items():
         print(f"recall, planted {k} copies (in the original's cluster): {f / max(t, 1):.4f} of {t}")
 
+    # Precision at scale: every member of a cluster must descend from the same original.
+    def root(i: int) -> int:
+        return i if kind_of(i) == "original" else source_of(i, count)
+
+    roots: dict[str, set[int]] = {}
+    sizes: dict[str, int] = {}
+    for name, label in cluster.items():
+        roots.setdefault(label, set()).add(root(int(name[1:])))
+        sizes[label] = sizes.get(label, 0) + 1
+    mixed = sum(len(r) > 1 for r in roots.values())
+    multi = sum(size > 1 for size in sizes.values())
+    print(f"clusters mixing different originals (false merges): {mixed} of {multi}")
+
 
 def _latency(conn: sqlite3.Connection, index: NearIndex, count: int) -> None:
     fp = Fingerprinter(index.params)

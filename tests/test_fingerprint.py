@@ -135,3 +135,19 @@ def test_short_and_empty_texts() -> None:
     assert fp.fingerprint("").window_keys.size == 0
     assert len(fp.fingerprint("one two").band_keys) == FingerprintParams().bands
     assert shingle_hashes(text_word_hashes("a")).size == 0  # one-letter words are dropped
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.text(alphabet=_BASE_AR + "ةأإى ٣4abc.،\n", max_size=400), max_size=12))
+def test_batch_keys_equal_the_keys_of_each_text(texts: list[str]) -> None:
+    fp = Fingerprinter()
+    keys, per_text, words = fp.batch_keys([*texts, story(6, "ar"), story(7, "en")])
+    start = 0
+    for text, count, n_words in zip(
+        [*texts, story(6, "ar"), story(7, "en")], per_text, words, strict=True
+    ):
+        single = fp.fingerprint(text)
+        assert keys[start : start + count].tolist() == single.keys.tolist()
+        assert n_words == len(single.tokens)
+        start += count
+    assert start == len(keys)
