@@ -60,13 +60,12 @@ class PageMeta:
     h1s: list[str] = field(default_factory=list)
     article_h1s: list[str] = field(default_factory=list)  # h1s inside <article>/<main>
     header_h1s: list[str] = field(default_factory=list)  # h1s inside a <header> outside them
-    site_names: list[str] = field(
-        default_factory=list
-    )  # og:site_name, JSON-LD publisher, home links
+    # og:site_name, JSON-LD publisher, front-page links
+    site_names: list[str] = field(default_factory=list)
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw value)
     modified: list[tuple[str, str]] = field(default_factory=list)
     date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
-    languages: list[str] = field(default_factory=list)  # declared, most specific first
+    languages: list[str] = field(default_factory=list)  # declared: lang attributes first
     authors: list[str] = field(default_factory=list)
 
 
@@ -78,12 +77,14 @@ def read_page_meta(tree: Any, url: str | None) -> PageMeta:
     _read_headings(tree, meta)
     _read_home_links(tree, url, meta)
     _read_date_elements(tree, meta)
-    for lang in (tree.get("lang"), tree.get("xml:lang")):
-        if lang:
-            meta.languages.append(lang)
+    # lang attributes outrank og:locale, which WordPress themes leave at en_US
     body = tree.find("body")
-    if body is not None and body.get("lang"):
-        meta.languages.append(body.get("lang"))
+    attributes = [
+        tree.get("lang"),
+        tree.get("xml:lang"),
+        body.get("lang") if body is not None else None,
+    ]
+    meta.languages[:0] = [lang for lang in attributes if lang]
     return meta
 
 
