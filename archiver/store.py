@@ -252,7 +252,7 @@ class Store:
 
     def _read_text(self, relpath: str) -> str:
         try:
-            return (self.root / relpath).with_suffix(".txt").read_text(encoding="utf-8")
+            return (self.root / f"{relpath}.txt").read_text(encoding="utf-8")
         except OSError as exc:
             raise StoreError(f"article text {relpath}.txt is missing: {exc.strerror}") from None
 
@@ -278,11 +278,23 @@ class Store:
     ) -> None:
         """Write the article's files atomically, then index it (and its fetch) in one transaction.
 
-        With `replace`, an existing record for the same id is updated and its previous text is
-        kept as a version.
+        With `replace`, an existing record for the same id is updated. Files the index points at
+        are never overwritten: the new text goes to a path stamped with its fetch time and the
+        previous files become the recorded version, so a kill between the file writes and the
+        commit leaves the index and its files in agreement.
         """
         relpath = _article_path(article)
-        previous = self.get(article.id) if replace else None
+        previous = (
+            self.conn.execute(
+                "SELECT path, fetched_at, sha256 FROM articles WHERE id = ?", (article.id,)
+            ).fetchone()
+            if replace
+            else None
+        )
+        if previous is not None:
+            relpath = f"{relpath}.{_stamp(article.fetched_at)}"
+            if relpath == previous["path"]:
+                relpath += "-1"
         write_atomically(self.root / f"{relpath}.txt", article.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
@@ -290,9 +302,11 @@ class Store:
         with self.transaction():
             # Inside the transaction: a run killed before the commit leaves no version row
             # behind, so the re-run does not file the same version twice.
-            if previous is not None and previous.sha256 != article.sha256:
-                self._keep_version(previous)
             if previous is not None:
+                if previous["sha256"] != article.sha256:
+                    self._record_version(
+                        article.id, previous["fetched_at"], previous["sha256"], previous["path"]
+                    )
                 self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
             self._insert(article, relpath)
             if fetch is not None:
@@ -312,18 +326,21 @@ class Store:
             if fetch is not None:
                 self._log_fetch(fetch)
 
-    def _keep_version(self, previous: Article) -> None:
-        stamp = previous.fetched_at.replace(":", "").replace("-", "")[:15]
-        relpath = f"{_article_path(previous)}.{stamp}"
-        write_atomically(self.root / f"{relpath}.txt", previous.text, fsync=self.fsync)
+    def _keep_version(self, version: Article) -> None:
+        """Write an earlier text of an article to its own stamped files and record it."""
+        relpath = f"{_article_path(version)}.{_stamp(version.fetched_at)}"
+        write_atomically(self.root / f"{relpath}.txt", version.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json",
-            _json(previous.to_dict(with_text=False)),
+            _json(version.to_dict(with_text=False)),
             fsync=self.fsync,
         )
+        self._record_version(version.id, version.fetched_at, version.sha256, relpath)
+
+    def _record_version(self, article_id: str, fetched_at: str, sha256: str, path: str) -> None:
         self.conn.execute(
             "INSERT INTO versions (article_id, fetched_at, sha256, path) VALUES (?, ?, ?, ?)",
-            (previous.id, previous.fetched_at, previous.sha256, relpath),
+            (article_id, fetched_at, sha256, path),
         )
 
     def _insert(self, article: Article, relpath: str) -> None:
@@ -524,6 +541,11 @@ def _article_path(article: Article) -> str:
         month = "00"
     outlet = "".join(c if c.isalnum() or c in "-_." else "_" for c in article.outlet) or "unknown"
     return f"articles/{outlet}/{year}/{month}/{article.id}"
+
+
+def _stamp(fetched_at: str) -> str:
+    """A file-name-safe form of an ISO time: 2025-03-05T08:00:00Z -> 20250305T080000."""
+    return fetched_at.replace(":", "").replace("-", "")[:15]
 
 
 def _json(data: dict[str, Any]) -> str:

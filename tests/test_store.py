@@ -410,3 +410,24 @@ def test_fsync_setting_controls_durability_calls_not_content(
     assert again is not None and again.text == stored.text
     warcs = list((root / "warc").glob("*.warc.gz"))
     assert warcs and all(_records(w) for w in warcs)
+
+
+def test_replace_interrupted_before_commit_keeps_index_and_files_in_agreement(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    root = tmp_path / "a"
+    with Store.open(root, write=True) as store:
+        old = store_one(store, "https://a.example/2", TEXT)
+        new = make_article("https://a.example/2", TEXT + "\n\nAn update was appended.")
+        new.fetched_at = "2025-03-07T08:00:00Z"
+
+        def killed(*args: object, **kwargs: object) -> None:
+            raise KeyboardInterrupt  # stands in for a kill between the files and the commit
+
+        monkeypatch.setattr(store, "_insert", killed)
+        with pytest.raises(KeyboardInterrupt):
+            store.add_article(new, replace=True)
+    with Store.open(root) as reader:
+        got = reader.get(old.id)
+        assert got is not None and got.text == old.text  # the files the index names are intact
+        assert reader.conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
