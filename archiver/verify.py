@@ -52,10 +52,12 @@ def compare(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Match | N
         return None
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) / len(long) >= rules.length_ratio:
+        # The guard first: word opcodes cost a fraction of a character-level ratio, and a
+        # templated pair would fail the aligned comparison below for the same substitutions.
+        if is_templated(short, long, rules):
+            return None
         similarity = fuzz.ratio(" ".join(short), " ".join(long)) / 100
         if similarity >= rules.near_threshold:
-            if is_templated(short, long, rules):
-                return None  # the aligned part has the same substitutions
             return Match("near", round(similarity, 4))
     if len(short) < rules.min_tokens:
         return None  # a few words inside a long text prove nothing
@@ -96,7 +98,7 @@ def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int
     slack = 5 + len(short) // 10
     kept = []
     for i, js in hits:
-        j = min(js, key=lambda j: abs(j - i - offset))
+        j = js[0] if len(js) == 1 else min(js, key=lambda j: abs(j - i - offset))
         if abs(j - i - offset) <= slack:
             kept.append((i, j))
     if not kept:
