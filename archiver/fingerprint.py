@@ -86,7 +86,7 @@ def _fold_table() -> npt.NDArray[np.uint32]:
     """Per BMP code point, what `normalize_for_fingerprint` + `tokenize` make of it.
 
     0: deleted (tashkeel, tatweel, bidi marks), 32: a word separator (punctuation, spaces),
-    else the folded, lowercased letter or digit. Multi-character case foldings (ß -> ss) keep
+    else the folded, case-folded letter or digit. Multi-character case foldings (ß -> ss) keep
     the plain lowercase: keys only need to agree with keys.
     """
     table = np.zeros(0x10000, np.uint32)
@@ -97,8 +97,8 @@ def _fold_table() -> npt.NDArray[np.uint32]:
         ch = FOLD_MAP.get(ch, ch)
         if not ch:
             continue
-        lower = ch.lower()
-        ch = lower if len(lower) == 1 else ch
+        folded, lower = ch.casefold(), ch.lower()
+        ch = folded if len(folded) == 1 else lower if len(lower) == 1 else ch
         table[code] = ord(ch) if (ch.isalnum() or ch == "_") else 32
     return table
 
