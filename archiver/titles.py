@@ -36,12 +36,16 @@ def split_title(title: str) -> list[str]:
     return [part.strip() for part in _SEPARATOR.split(title) if part.strip()]
 
 
-def _is_site(segment: str, site_names: set[str]) -> bool:
+def _is_site(segment: str, site_names: set[str], *, extra_words: int = 2) -> bool:
+    """Whether a title segment names the site: a site name plus at most `extra_words` words
+    ("SANA English", "Syria TV Online"). Whole headlines are judged with one extra word only,
+    so "Enab Baladi wins press award" stays a headline."""
     key = affix_key(segment)
     if not key:
         return True
+    words = key.count(" ")
     return any(
-        key == name or (len(name) >= 4 and name in key and len(key) <= len(name) + 12)
+        key == name or (len(name) >= 4 and name in key and words - name.count(" ") <= extra_words)
         for name in site_names
     )
 
@@ -108,7 +112,7 @@ def choose_title(
     for candidate in candidates:
         candidate = " ".join(candidate.split())
         key = affix_key(candidate)
-        if key and key not in names and not _is_site(candidate, names):
+        if key and key not in names and not _is_site(candidate, names, extra_words=1):
             return candidate
     return None
 

@@ -95,3 +95,16 @@ def test_arabic_site_name_matches_after_folding() -> None:
         site_names=["عِنب الزّيتون"],
     )
     assert title == "بدء إصلاح شبكة المياه"
+
+
+def test_a_headline_that_names_the_outlet_is_still_a_title() -> None:
+    title = choose_title(
+        headline=None,
+        og_title=None,
+        html_title="Enab Olive wins press award | Enab Olive",
+        h1s=[],
+        article_h1s=[],
+        fallback=None,
+        site_names=["Enab Olive"],
+    )
+    assert title == "Enab Olive wins press award"
