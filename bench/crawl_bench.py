@@ -207,25 +207,32 @@ def bench_crawl(ports: list[int], runs: int, per_outlet: int) -> None:
     settings = crawl_settings(ports, per_host=2)
     articles = per_outlet * HOSTS
     print(f"\nfull crawl ({articles} articles over {HOSTS} outlets, concurrency 32, delay 0)")
+    print(f"  load average before: {os.getloadavg()[0]:.2f}")
     split = CpuSplit()
-    inline = [crawl_run(settings, 0, per_outlet, split if i == 0 else None) for i in range(runs)]
-    pooled = [crawl_run(settings, cores, per_outlet, None) for _ in range(runs)]
-    one = statistics.median(r[0] for r in inline)
-    many = statistics.median(r[0] for r in pooled)
-    print(f"  extraction in-process:             {one:7.1f} articles/s")
-    print(f"  extraction in {cores} worker processes: {many:7.1f} articles/s")
-    print(f"  ratio: {many / one:.2f}x (goal >= 1.8x on 2 cores)")
-    # The store fsyncs three times per article (WARC, text, JSON; ~8 ms each on this VM's
-    # disk), all on the crawl's one index thread; `[archive] fsync = false` (kill-safe, not
-    # power-loss-safe) shows the rate without that wait.
-    inline_nf = [crawl_run(settings, 0, per_outlet, None, fsync=False) for _ in range(runs)]
-    pooled_nf = [crawl_run(settings, cores, per_outlet, None, fsync=False) for _ in range(runs)]
-    one_nf = statistics.median(r[0] for r in inline_nf)
-    many_nf = statistics.median(r[0] for r in pooled_nf)
-    print(
-        f"  with [archive] fsync = false: in-process {one_nf:.1f}, {cores} workers {many_nf:.1f} "
-        f"articles/s, ratio {many_nf / one_nf:.2f}x"
-    )
+    # The configurations take turns, run after run, so a neighbour's load drifting up or down
+    # during the benchmark does not favour one of them. `[archive] fsync = false` (kill-safe,
+    # not power-loss-safe) shows the rate without the store's three fsyncs per article.
+    shapes = {
+        "in-process": (0, True),
+        f"{cores} workers": (cores, True),
+        "1 worker": (1, True),
+        "in-process, fsync off": (0, False),
+        f"{cores} workers, fsync off": (cores, False),
+    }
+    results: dict[str, list[tuple[float, float, float]]] = {name: [] for name in shapes}
+    for i in range(runs):
+        for name, (workers, fsync) in shapes.items():
+            timed = split if i == 0 and name == "in-process" else None
+            results[name].append(crawl_run(settings, workers, per_outlet, timed, fsync=fsync))
+    rate = {name: statistics.median(r[0] for r in rows) for name, rows in results.items()}
+    for name, value in rate.items():
+        print(f"  {name + ':':28} {value:7.1f} articles/s")
+    one, many = rate["in-process"], rate[f"{cores} workers"]
+    one_nf, many_nf = rate["in-process, fsync off"], rate[f"{cores} workers, fsync off"]
+    print(f"  ratio {cores} workers / in-process: {many / one:.2f}x (goal >= 1.8x on 2 cores)")
+    print(f"  ratio with fsync off: {many_nf / one_nf:.2f}x")
+    print(f"  load average after: {os.getloadavg()[0]:.2f}")
+    pooled = results[f"{cores} workers"]
     main_ms = statistics.median(r[1] for r in pooled)
     worker_ms = statistics.median(r[2] for r in pooled)
     busy = many * (main_ms + worker_ms) / 1000 / cores
