@@ -1,11 +1,12 @@
 """Crawling whole outlets: discover article URLs, fetch what is new, run it through the pipeline.
 
-One asyncio loop does all the I/O: discovery per outlet (feeds, sitemaps, listing pages, with
-conditional requests), then article fetches through the shared polite `Fetcher`. Extraction is
-CPU-bound, so fetched pages go to a process pool sized to the cores while the loop keeps
-fetching; dedup and storage stay in this process (one SQLite writer). The frontier in the
-archive index makes a run idempotent and resumable; an error in one outlet is reported as a
-record for that outlet and the others carry on.
+One asyncio loop does the network I/O: discovery per outlet (feeds, sitemaps, listing pages,
+with conditional requests), then article fetches through the shared polite `Fetcher`.
+Extraction is CPU-bound, so fetched pages go to a process pool sized to the cores while the loop
+keeps fetching. Everything that touches the archive index (frontier, dedup, storage and its
+fsyncs) runs in order on one writer thread, so the loop never waits for the disk. The frontier
+makes a run idempotent and resumable; a failing source, URL or outlet is reported as a record
+and the rest carry on.
 """
 
 from __future__ import annotations
