@@ -23,6 +23,11 @@ _ROLES = (
     r"بقلم|كتب|كتبت|كتبه|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
 )
 _ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
+# Labels that introduce names even without a colon.
+_BARE_LABEL = re.compile(
+    r"^(?:written by|reporting by|reported by|report by|words by|story by|contributed by|"
+    r"prepared by|edited by|editing by|translated by|photos? by|بقلم|كتب|كتبت|كتبه)\s"
+)
 _BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
@@ -103,10 +108,13 @@ def _byline_names(text: str, folded: str) -> list[str]:
 
 
 def _names_follow(part: str) -> bool:
-    """A label with a colon introduces names; without one ("كتب الأهالي رسالة ..."), only a
-    few words that do not end a sentence can be names."""
-    if re.match(r"^[^:：]{1,25}[:：]", part):
+    """A label with a colon (or a dash) introduces names. Without one, the label must be
+    unambiguous ("Reporting by", "بقلم"; not "تحرير", which also means "liberation") and only a
+    few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news)."""
+    if re.match(r"^[^:：]{1,25}(?:[:：]|\s+[-–]\s+)", part):
         return True
+    if _BARE_LABEL.match(fold(part)) is None:
+        return False
     rest = _cut_label(part).strip()
     return 0 < len(rest.split()) <= 4 and not rest.endswith((".", "!", "?", "؟"))
 

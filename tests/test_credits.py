@@ -39,6 +39,8 @@ def test_source_line_becomes_source_credit(line: str, source: str) -> None:
         ("Contributed By: Lina Saleh - Edited By: Omar Jaber", ["Lina Saleh", "Omar Jaber"]),
         ("By John Smith and Mary Jones", ["John Smith", "Mary Jones"]),
         ("بقلم: وليد عمر", ["وليد عمر"]),
+        ("بقلم وليد عمر", ["وليد عمر"]),
+        ("تحرير: ماهر العلي", ["ماهر العلي"]),
         ("Hala Mansour / Nour Sayegh", ["Hala Mansour", "Nour Sayegh"]),
     ],
 )
@@ -52,6 +54,7 @@ def test_byline_becomes_authors(line: str, authors: list[str]) -> None:
     "line",
     [
         "By the end of the year, the council had repaired only two of the five pumps.",
+        "تحرير مدينة منبج",  # "liberation of Manbij": a subheading, not an editor credit
         "Sources said the talks would resume on Sunday in the capital after a short break.",
         "كتب الأهالي رسالة إلى المحافظ يطالبون فيها بإصلاح المضخات قبل حلول الصيف المقبل.",
     ],
