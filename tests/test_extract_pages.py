@@ -190,3 +190,19 @@ def test_date_without_year_uses_the_reference_date() -> None:
         "text",
         "day",
     )
+
+
+def test_fixture_pages_match_their_generator(tmp_path: Path) -> None:
+    # the committed pages and gold are exactly what build_pages.py writes (no hand edits drift)
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("build_pages", PAGES / "build_pages.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    module.main(tmp_path)
+    built = sorted(p.name for p in tmp_path.iterdir())
+    committed = sorted(p.name for p in PAGES.iterdir() if p.suffix in (".html", ".json"))
+    assert built == committed
+    for name in built:
+        assert (tmp_path / name).read_bytes() == (PAGES / name).read_bytes(), name
