@@ -237,23 +237,30 @@ def _read_home_links(tree: Any, url: str | None, meta: PageMeta) -> None:
 
 
 def _read_date_elements(tree: Any, meta: PageMeta) -> None:
+    """Visible dates, nearest first: <time> and date-classed elements in the region around the
+    headline (or the <article>), then any other <time>. Sidebars, related lists and the
+    "today is ..." bar in the page header carry other dates, so they come last or not at all."""
+    region = _headline_region(tree)
+    if region is not None:
+        for count, element in enumerate(region.iter()):
+            if count > _REGION_ELEMENTS or len(meta.date_texts) >= 20:
+                break
+            if not isinstance(element.tag, str):
+                continue
+            if element.tag == "time":
+                value = element.get("datetime") or _text(element)
+                if value:
+                    meta.date_texts.append(value)
+                continue
+            hint = f"{element.get('class', '')} {element.get('id', '')}"
+            if hint != " " and _DATE_HINT.search(hint):
+                text = _text(element)
+                if 4 <= len(text) <= 120:
+                    meta.date_texts.append(text)
     for element in tree.iterfind(".//time"):
         value = element.get("datetime") or _text(element)
-        if value:
+        if value and value not in meta.date_texts:
             meta.date_texts.append(value)
-    # a visible date sits near the headline: search the region around the first h1 (or the
-    # <article>), not the whole page, whose sidebars carry other articles' dates
-    region = _headline_region(tree)
-    if region is None:
-        return
-    for count, element in enumerate(region.iter()):
-        if count > _REGION_ELEMENTS or len(meta.date_texts) >= 40:
-            break
-        hint = element.get("class") or element.get("id") if isinstance(element.tag, str) else None
-        if hint and _DATE_HINT.search(f"{element.get('class', '')} {element.get('id', '')}"):
-            text = _text(element)
-            if 4 <= len(text) <= 120:
-                meta.date_texts.append(text)
 
 
 def _headline_region(tree: Any) -> Any:

@@ -206,3 +206,19 @@ def test_fixture_pages_match_their_generator(tmp_path: Path) -> None:
     assert built == committed
     for name in built:
         assert (tmp_path / name).read_bytes() == (PAGES / name).read_bytes(), name
+
+
+def test_todays_date_bar_and_sidebar_times_do_not_date_the_article() -> None:
+    html = (
+        "<html lang='ar'><body>"
+        "<div class='top-bar'><span class='today-date'>الأحد 24 تشرين الثاني 2024</span></div>"
+        "<aside><time datetime='2024-11-20'>منذ أربعة أيام</time></aside>"
+        "<div class='post'><h1>حملة تبرعات لتشغيل بئر القرية</h1>"
+        "<div class='meta'><time>9 تشرين الأول 2024</time></div>"
+        "<p>قال ناشطون إن الأهالي نظموا حملة تبرعات لشراء مولدة كهربائية تشغل بئر القرية.</p>"
+        "<p>وجمع الأهالي خلال يومين ما يكفي لتشغيلها ساعتين يومياً على الأقل بحسب الناشطين.</p>"
+        "</div></body></html>"
+    )
+    result = extract_html(html, "https://zaytoun.example/a/7")
+    assert result is not None
+    assert (result.published, result.date_source) == ("2024-10-09", "text")
