@@ -264,17 +264,19 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
 
 
 def _headline_region(tree: Any) -> Any:
+    """The <article> holding the headline, else the headline's neighbourhood, else the first
+    <article> (cards of other stories are <article>s too, so the headline decides)."""
+    h1 = next((h for h in tree.iter("h1") if not _in_chrome(h)), None)
+    if h1 is not None:
+        article = next((a for a in h1.iterancestors() if a.tag == "article"), None)
+        if article is not None:
+            return article
     article = tree.find(".//article")
-    if article is not None:
+    if h1 is None and article is not None:
         return article
-    # the first heading outside page chrome (blog themes title posts with h2)
-    heading = next(
-        (
-            h
-            for h in tree.iter("h1", "h2")
-            if not any(a.tag in ("header", "nav", "aside", "footer") for a in h.iterancestors())
-        ),
-        None,
+    # blog themes title posts with h2
+    heading = (
+        h1 if h1 is not None else next((h for h in tree.iter("h2") if not _in_chrome(h)), None)
     )
     if heading is None:
         return None
@@ -285,3 +287,10 @@ def _headline_region(tree: Any) -> Any:
             break
         region = parent
     return region
+
+
+def _in_chrome(element: Any) -> bool:
+    """Inside the page's navigation, sidebar, footer or banner (an article's own <header> is not
+    chrome)."""
+    tags = {a.tag for a in element.iterancestors()}
+    return bool(tags & {"nav", "aside", "footer"}) or ("header" in tags and "article" not in tags)
