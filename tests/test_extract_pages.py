@@ -222,3 +222,22 @@ def test_todays_date_bar_and_sidebar_times_do_not_date_the_article() -> None:
     result = extract_html(html, "https://zaytoun.example/a/7")
     assert result is not None
     assert (result.published, result.date_source) == ("2024-10-09", "text")
+
+
+def test_story_cards_before_the_article_do_not_date_it() -> None:
+    card = (
+        "<article class='card'><a href='/a/1'>أهالي الحي الشرقي يشترون المياه</a>"
+        "<time datetime='2023-01-02'>2 كانون الثاني 2023</time></article>"
+    )
+    html = (
+        f"<html lang='ar'><body><div class='cards'>{card}</div><main><article>"
+        "<header class='entry-header'><h1>حملة تبرعات لتشغيل بئر القرية</h1>"
+        "<time datetime='2024-10-09T08:15:00+03:00'>9 تشرين الأول 2024</time></header>"
+        "<p>قال ناشطون إن الأهالي نظموا حملة تبرعات لشراء مولدة كهربائية تشغل بئر القرية.</p>"
+        "<p>وجمع الأهالي خلال يومين ما يكفي لتشغيلها ساعتين يومياً على الأقل بحسب الناشطين.</p>"
+        "</article></main></body></html>"
+    )
+    result = extract_html(html, "https://zaytoun.example/a/8")
+    assert result is not None
+    assert (result.published, result.date_source) == ("2024-10-09T08:15:00+03:00", "text")
+    assert result.title == "حملة تبرعات لتشغيل بئر القرية"
