@@ -19,7 +19,7 @@ import trafilatura
 
 from archiver.boilerplate import Rules, line_key, remove_boilerplate
 from archiver.config import Outlet
-from archiver.credits import take_credits
+from archiver.credits import Credits, take_credits
 from archiver.dates import FoundDate, choose_dates
 from archiver.language import detect_language
 from archiver.models import Extracted, Removal
@@ -54,65 +54,33 @@ def extract_html(
 ) -> Extracted | None:
     """Extract the main text and metadata of one HTML page; None when it has no main text."""
     options = options or ExtractOptions()
-    if not html.strip():
-        return None
-    # trafilatura's own loader: the same tree it would build from the string (comments and
-    # processing instructions removed), so handing it the tree changes nothing in its output
-    try:
-        tree = trafilatura.load_html(html)
-    except (TypeError, ValueError):
-        return None
+    tree = _parse(html)
     if tree is None:
         return None
     outlet = options.outlet
     removed: list[Removal] = []
     if outlet is not None and outlet.drop_selectors:
         removed.extend(_drop_selectors(tree, outlet.drop_selectors))
-    meta = read_page_meta(tree, url)
+    meta = read_page_meta(tree, url)  # before trafilatura, which prunes its copy of the tree
     doc = trafilatura.bare_extraction(
         tree, url=url, with_metadata=True, include_comments=False, fast=options.fast
     )
     if doc is None:
         return None
     data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
-    lines = [line for line in tidy_text(data.get("text") or "").split("\n") if line.strip()]
-    if not lines:
-        return None
-
+    source_lines = [line for line in tidy_text(data.get("text") or "").split("\n") if line.strip()]
     site_names = _site_names(meta, data.get("sitename"), outlet, url)
-    title = choose_title(
-        headline=meta.headline,
-        og_title=meta.og_title,
-        html_title=meta.html_title,
-        h1s=meta.h1s,
-        article_h1s=meta.article_h1s,
-        header_h1s=meta.header_h1s,
-        fallback=data.get("title"),
-        site_names=site_names,
-        affixes=options.learned_affixes,
-    )
-    source_lines = list(lines)  # dates may sit on lines removed below ("نشر في: …")
-    lines, name_removed = _drop_title_and_site_lines(lines, title, site_names)
-    removed.extend(name_removed)
-    rules = Rules(
-        outlet_phrases=outlet.boilerplate if outlet is not None else (),
-        learned=options.learned_lines,
-    )
-    lines, cue_removed = remove_boilerplate(lines, rules)
-    removed.extend(cue_removed)
-    lines, credits = take_credits(lines)
-    removed.extend(credits.removed)
+    title = _choose_title(meta, data.get("title"), site_names, options)
+    lines, cleaned, credits = _clean_lines(source_lines, title, site_names, options)
+    removed.extend(cleaned)
     if not lines:
         return None
     text = "\n".join(lines)
-
+    # dates may sit on lines removed above ("نشر في: …"), so they are read from all lines
     published, modified, date_source = choose_dates(
         meta, url, options.feed_published, source_lines, data.get("date"), options.reference_date
     )
-    declared = [
-        *meta.languages,
-        *([outlet.language] if outlet is not None and outlet.language else []),
-    ]
+    declared = [*meta.languages, *([outlet.language] if outlet and outlet.language else [])]
     return Extracted(
         text=text,
         title=title,
@@ -130,6 +98,48 @@ def extract_html(
         encoding=options.encoding,
         html_title=meta.html_title,
     )
+
+
+def _parse(html: str) -> Any:
+    """The tree trafilatura itself would build from the string (comments and processing
+    instructions removed), so handing it the tree changes nothing in its output."""
+    if not html.strip():
+        return None
+    try:
+        return trafilatura.load_html(html)
+    except (TypeError, ValueError):
+        return None
+
+
+def _choose_title(
+    meta: PageMeta, fallback: str | None, site_names: list[str], options: ExtractOptions
+) -> str | None:
+    return choose_title(
+        headline=meta.headline,
+        og_title=meta.og_title,
+        html_title=meta.html_title,
+        h1s=meta.h1s,
+        article_h1s=meta.article_h1s,
+        header_h1s=meta.header_h1s,
+        fallback=fallback,
+        site_names=site_names,
+        affixes=options.learned_affixes,
+    )
+
+
+def _clean_lines(
+    lines: list[str], title: str | None, site_names: list[str], options: ExtractOptions
+) -> tuple[list[str], list[Removal], Credits]:
+    """Title repeats and site-name lines, then boilerplate cues, then credit lines."""
+    lines, removed = _drop_title_and_site_lines(lines, title, site_names)
+    outlet = options.outlet
+    rules = Rules(
+        outlet_phrases=outlet.boilerplate if outlet is not None else (),
+        learned=options.learned_lines,
+    )
+    lines, cue_removed = remove_boilerplate(lines, rules)
+    lines, credits = take_credits(lines)
+    return lines, [*removed, *cue_removed, *credits.removed], credits
 
 
 def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> list[Removal]:
