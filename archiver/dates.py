@@ -288,10 +288,22 @@ def choose_dates(
     them last before `reference` (when the page was fetched), if nothing better is known.
     """
     modified = _first_valid(value for _, value in meta.modified)
+    published, source = _published(meta, url, feed_published, lines, fallback, reference)
+    return published, modified, source
+
+
+def _published(
+    meta: PageMeta,
+    url: str | None,
+    feed_published: str | None,
+    lines: list[str],
+    fallback: str | None,
+    reference: date | None,
+) -> tuple[FoundDate | None, str | None]:
     for source in ("jsonld", "meta"):
         found = _first_valid(value for kind, value in meta.published if kind == source)
         if found is not None:
-            return found, modified, source
+            return found, source
     text_date = _text_date(meta, lines)
     for source, found in (
         ("feed", parse_date(feed_published) if feed_published else None),
@@ -300,33 +312,35 @@ def choose_dates(
         if found is not None:
             # a text date that agrees with a coarser source adds the missing day and time
             if (
-                text_date is not None
+                text_date
                 and found.rank() < text_date.rank()
                 and text_date.day.startswith(found.day)
             ):
-                return text_date, modified, "text"
-            return found, modified, source
+                return text_date, "text"
+            return found, source
     if text_date is not None:
-        return text_date, modified, "text"
-    guess = parse_iso(fallback) if fallback else None
+        return text_date, "text"
+    return _weak_evidence(meta, lines, parse_iso(fallback) if fallback else None, reference)
+
+
+def _weak_evidence(
+    meta: PageMeta, lines: list[str], guess: FoundDate | None, reference: date | None
+) -> tuple[FoundDate | None, str | None]:
+    """No full date on the page: a month shown, htmldate's guess, a year-less Arabic date."""
     month = _first_valid((find_month_date(t) for t in meta.date_texts[:10]), parsed=True)
     if month is not None:
         # a month shown by the article outranks htmldate's guess unless the guess agrees with it
-        if (
-            guess is not None
-            and guess.value.startswith(month.value)
-            and guess.rank() > month.rank()
-        ):
-            return guess, modified, "trafilatura"
-        return month, modified, "text"
+        if guess and guess.value.startswith(month.value) and guess.rank() > month.rank():
+            return guess, "trafilatura"
+        return month, "text"
     if guess is not None and not suspicious_new_year(guess.value):
-        return guess, modified, "trafilatura"
+        return guess, "trafilatura"
     yearless = _yearless_date([*meta.date_texts[:10], *lines[:3]], reference)
     if yearless is not None and (guess is None or guess.value[:4] == yearless.value[:4]):
-        return yearless, modified, "text"
+        return yearless, "text"
     if guess is not None:
-        return FoundDate(guess.value[:4], "year"), modified, "trafilatura"
-    return None, modified, None
+        return FoundDate(guess.value[:4], "year"), "trafilatura"
+    return None, None
 
 
 def find_yearless_date(text: str, reference: date) -> FoundDate | None:
