@@ -474,7 +474,7 @@ class OutletDiscovery:
         return self.crawler.options.dry_run
 
     def _report(self, url: str, kind: str, error: str) -> None:
-        log.warning("%s: %s %s: %s", self.outlet.name, kind, url, error)
+        log.info("%s: %s %s: %s", self.outlet.name, kind, url, error)  # -v; stdout has it
         self.crawler.summary.counts["failed"] += 1
         self.crawler.emit(
             Record(self.outlet.name, kind, Outcome(url, "failed", None, f"{kind}: {error}"))
