@@ -182,11 +182,11 @@ def _site_names(
     if outlet is not None:
         names.extend(n for n in (outlet.label, *outlet.aliases) if n)
     host = urlsplit(url).hostname if url else None
-    if host:
-        # "baladi-news.com" names itself "Baladi News" in titles
-        labels = [p for p in host.split(".") if p not in ("www", "en", "ar", "m", "amp")]
-        if labels:
-            names.append(re.sub(r"[-_]+", " ", labels[0]))
+    labels = [p for p in (host or "").split(".") if p not in ("www", "en", "ar", "m", "amp")]
+    # "baladi-news.com" names itself "Baladi News" in titles; a one-word label ("syria" of
+    # syria.tv) is too common a word to strip from titles unless nothing else names the site
+    if labels and ("-" in labels[0] or not names):
+        names.append(re.sub(r"[-_]+", " ", labels[0]))
     return names
 
 

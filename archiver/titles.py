@@ -45,7 +45,8 @@ def _is_site(segment: str, site_names: set[str], *, extra_words: int = 2) -> boo
         return True
     words = key.count(" ")
     return any(
-        key == name or (len(name) >= 4 and name in key and words - name.count(" ") <= extra_words)
+        key == name
+        or (len(name) >= 4 and f" {name} " in f" {key} " and words - name.count(" ") <= extra_words)
         for name in site_names
     )
 

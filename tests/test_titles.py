@@ -108,3 +108,12 @@ def test_a_headline_that_names_the_outlet_is_still_a_title() -> None:
         site_names=["Enab Olive"],
     )
     assert title == "Enab Olive wins press award"
+
+
+def test_site_names_match_whole_words_only() -> None:
+    names = {affix_key("SANA")}
+    title = "Residents of Hasana village return | SANA"
+    assert strip_affixes(title, names, TitleAffixes()) == "Residents of Hasana village return"
+    assert strip_affixes("Hasana News - Water returns", names, TitleAffixes()) == (
+        "Hasana News - Water returns"
+    )
