@@ -277,10 +277,12 @@ def _is_teaser(key: str, folded: str) -> bool:
 
 
 def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
+    """An outlet phrase opening or closing the line, or filling most of it (whole words)."""
+    padded = f" {key} "
     for phrase in phrases:
         if key == phrase or key.startswith(phrase + " ") or key.endswith(" " + phrase):
             return True
-        if phrase in key and len(key) <= 2 * len(phrase) + 20:
+        if f" {phrase} " in padded and len(key) <= 2 * len(phrase) + 20:
             return True
     return False
 
