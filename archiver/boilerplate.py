@@ -161,6 +161,11 @@ _RUN_ON_CUES = frozenset(_keys("read also", "also read", "see also", "read more"
 _PREFIX_RES = tuple((reason, _alternation(starts)) for reason, starts in _PREFIXES)
 
 
+# Words a line may have beyond an outlet phrase and still be that phrase's boilerplate line
+# ("زيتون بوست – صوت الناس منذ 2012").
+_PHRASE_SLACK = 5
+
+
 @dataclass(frozen=True)
 class Rules:
     """Per-outlet additions to the built-in cues."""
@@ -277,12 +282,17 @@ def _is_teaser(key: str, folded: str) -> bool:
 
 
 def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
-    """An outlet phrase opening or closing the line, or filling most of it (whole words)."""
+    """An outlet phrase that is the line, or most of it (whole words, a few words more).
+
+    Phrases are often names ("The Syrian Observatory For Human Rights"), which also open real
+    sentences ("The Syrian Observatory For Human Rights documented ..."): those stay.
+    """
     padded = f" {key} "
+    words = key.count(" ") + 1
     for phrase in phrases:
-        if key == phrase or key.startswith(phrase + " ") or key.endswith(" " + phrase):
+        if key == phrase:
             return True
-        if f" {phrase} " in padded and len(key) <= 2 * len(phrase) + 20:
+        if f" {phrase} " in padded and words <= phrase.count(" ") + 1 + _PHRASE_SLACK:
             return True
     return False
 

@@ -164,3 +164,15 @@ def test_copyright_notice_goes_but_a_sentence_about_copyright_stays() -> None:
     kept, removed = _clean([BODY_EN[0], sentence, *notices, *BODY_EN[1:]])
     assert kept == [BODY_EN[0], sentence, *BODY_EN[1:]]
     assert removed == [(n, "cue:copyright") for n in notices]
+
+
+def test_outlet_phrase_that_opens_a_real_sentence_keeps_the_sentence() -> None:
+    rules = Rules(outlet_phrases=("The Syrian Observatory For Human Rights",))
+    header = "The Syrian Observatory for Human Rights"
+    sentence = (
+        "The Syrian Observatory for Human Rights documented the death of five civilians in "
+        "shelling on the southern countryside of Idlib on Monday."
+    )
+    kept, removed = _clean([header, sentence, *BODY_EN], rules)
+    assert kept == [sentence, *BODY_EN]
+    assert removed == [(header, "outlet-phrase")]
