@@ -2,7 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import date
+
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from archiver.dates import (
     choose_dates,
@@ -216,3 +220,35 @@ def test_day_and_month_without_year_resolve_against_the_fetch_date() -> None:
     # English "3 may" is not read as a date
     meta = _meta(date_texts=["officials said 3 may be released"])
     assert choose_dates(meta, None, None, [], None, date(2024, 3, 10))[0] is None
+
+
+LEVANTINE = [
+    "كانون الثاني", "شباط", "آذار", "نيسان", "أيار", "حزيران",
+    "تموز", "آب", "أيلول", "تشرين الأول", "تشرين الثاني", "كانون الأول",
+]  # fmt: skip
+EGYPTIAN = [
+    "يناير", "فبراير", "مارس", "أبريل", "مايو", "يونيو",
+    "يوليو", "أغسطس", "سبتمبر", "أكتوبر", "نوفمبر", "ديسمبر",
+]  # fmt: skip
+INDIC = str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩")
+
+
+@given(
+    day=st.dates(min_value=date(1995, 1, 1), max_value=date(2024, 12, 31)),
+    style=st.sampled_from(["levantine", "egyptian", "dual", "slash-dual", "hyphen"]),
+    indic=st.booleans(),
+)
+def test_any_arabic_written_date_parses_back(day: date, style: str, indic: bool) -> None:
+    lev, egy = LEVANTINE[day.month - 1], EGYPTIAN[day.month - 1]
+    text = {
+        "levantine": f"{day.day} {lev} {day.year}",
+        "egyptian": f"{day.day} {egy} {day.year}",
+        "dual": f"{day.day} {egy} ({lev}) {day.year}",
+        "slash-dual": f"{day.day} {lev}/{egy} {day.year}",
+        "hyphen": f"{day.day}-{lev}-{day.year}",
+    }[style]
+    if indic:
+        text = text.translate(INDIC)
+    found = find_text_date(f"الخميس {text}")
+    assert found is not None, text
+    assert (found.value, found.precision) == (day.isoformat(), "day")
