@@ -206,8 +206,6 @@ def test_date_only_lines(line: str, expected: bool) -> None:
 
 
 def test_day_and_month_without_year_resolve_against_the_fetch_date() -> None:
-    from datetime import date
-
     meta = _meta(date_texts=["صباح اليوم السبت 18 تشرين الثاني/نوفمبر"])
     published, _, source = choose_dates(meta, None, None, [], None, date(2024, 3, 10))
     assert (published and published.value, source) == ("2023-11-18", "text")
