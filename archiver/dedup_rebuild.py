@@ -27,12 +27,13 @@ import numpy.typing as npt
 from archiver.config import Settings
 from archiver.dedup import MIN_BAND_HITS, choose_canonical, fingerprint_params, verify_rules
 from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
-from archiver.lsh_index import NearIndex, Owners, candidate_pairs, key_table
+from archiver.lsh_index import KeyTable, NearIndex, Owners, bucket_pairs, count_pairs
 from archiver.models import Article
 from archiver.store import Store
 from archiver.verify import VerifyRules, compare
 
-_CHUNK = 512  # documents per worker task
+_CHUNK = 512  # candidate pairs per verification task
+_TEXTS = 256  # documents per fingerprint task (one numpy pass over all their characters)
 
 # Set in the parent before the pool forks; workers inherit them (texts are never pickled).
 _TEXT_OF: Callable[[int], str] | None = None
@@ -54,8 +55,7 @@ class Edge:
 class NearResult:
     """What the batch found: index key table, per-document word counts, verified pairs."""
 
-    keys: npt.NDArray[np.int64]
-    owners: Owners
+    parts: list[tuple[npt.NDArray[np.int64], Owners]]  # the sorted key table, in partitions
     token_counts: list[int]
     pairs: npt.NDArray[np.int64]  # candidate pairs (a, b), a < b, that were verified
     edges: list[Edge]
@@ -63,6 +63,10 @@ class NearResult:
     @property
     def candidate_pairs(self) -> int:
         return len(self.pairs)
+
+    @property
+    def key_count(self) -> int:
+        return sum(len(k) for k, _ in self.parts)
 
 
 def _fingerprint_range(
@@ -110,21 +114,19 @@ def find_near_pairs(
     _TEXT_OF, _PARAMS, _RULES = text_of, params, rules
     _tokens.cache_clear()
     workers = workers or os.cpu_count() or 1
-    ranges = [(s, min(s + _CHUNK, count)) for s in range(0, count, _CHUNK)]
+    ranges = [(s, min(s + _TEXTS, count)) for s in range(0, count, _TEXTS)]
     pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     try:
         mapped = pool.imap(_fingerprint_range, ranges) if pool else map(_fingerprint_range, ranges)
-        key_parts: list[npt.NDArray[np.int64]] = []
-        counts: list[int] = []
+        table = KeyTable()
         token_counts: list[int] = []
-        for keys, key_counts, tokens in mapped:
-            key_parts.append(keys)
-            counts += key_counts
+        for (start, _), (keys, key_counts, tokens) in zip(ranges, mapped, strict=True):
+            table.add(keys, np.asarray(key_counts, np.int64), start)
             token_counts += tokens
         if progress:
             progress(f"fingerprinted {count} documents")
-        keys, owners = key_table(key_parts, np.asarray(counts, np.int64))
-        pairs = _candidates(keys, owners, max_bucket)
+        parts = table.sorted_parts()
+        pairs = _candidates(parts, max_bucket)
         if progress:
             progress(f"{len(pairs)} candidate pairs")
         edges = _verify_all(pairs, count, pool, workers)
@@ -134,7 +136,7 @@ def find_near_pairs(
             pool.join()
         _TEXT_OF = None
         _tokens.cache_clear()
-    return NearResult(keys, owners, token_counts, pairs, edges)
+    return NearResult(parts, token_counts, pairs, edges)
 
 
 def _verify_all(
@@ -169,13 +171,14 @@ def _verify_all(
 
 
 def _candidates(
-    keys: npt.NDArray[np.int64], owners: Owners, max_bucket: int
+    parts: list[tuple[npt.NDArray[np.int64], Owners]], max_bucket: int
 ) -> npt.NDArray[np.int64]:
     """Pairs worth verifying: MIN_BAND_HITS shared bands or one shared window, sorted by a."""
-    split = int(np.searchsorted(keys, WINDOW_BIT))  # band keys sort before window keys
-    band_a, band_b, band_n = candidate_pairs(keys[:split], owners[:split], max_bucket)
+    band = [bucket_pairs(k, o, max_bucket) for k, o in parts if len(k) and k[0] < WINDOW_BIT]
+    window = [bucket_pairs(k, o, max_bucket) for k, o in parts if len(k) and k[0] >= WINDOW_BIT]
+    band_a, band_b, band_n = count_pairs(band)
     keep = band_n >= MIN_BAND_HITS
-    win_a, win_b, _ = candidate_pairs(keys[split:], owners[split:], max_bucket)
+    win_a, win_b, _ = count_pairs(window)
     pairs = np.concatenate(
         [np.stack([band_a[keep], band_b[keep]], axis=1), np.stack([win_a, win_b], axis=1)]
     )
@@ -236,11 +239,10 @@ def rebuild(
             progress=progress,
         )
     else:
-        empty = np.zeros(0, np.int64)
-        found = NearResult(empty, np.zeros(0, np.int32), [0] * len(reps), empty.reshape(0, 2), [])
+        found = NearResult([], [0] * len(reps), np.zeros((0, 2), np.int64), [])
     index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
     with store.transaction():
-        index.replace_all([ids[i] for i in reps], found.token_counts, found.keys, found.owners)
+        index.replace_all([ids[i] for i in reps], found.token_counts, found.parts)
     edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
     plan = plan_clusters(ids, group, edges, lambda members: _load(store, members), settings)
     changed = _apply(store, plan)

@@ -145,12 +145,12 @@ class NearIndex:
         self,
         article_ids: Sequence[str],
         token_counts: Sequence[int],
-        keys: npt.NDArray[np.int64],
-        owners: Owners,
+        parts: Iterable[tuple[npt.NDArray[np.int64], Owners]],
     ) -> None:
         """Drop the index and load it again in one pass (the batch rebuild).
 
-        `keys`/`owners` is the sorted key table from `key_table`; owner i is article_ids[i].
+        `parts` are the sorted partitions of the key table (see `KeyTable`), in key order;
+        owner i is article_ids[i].
         """
         # Dropping is much faster than deleting millions of rows; statements one by one, since
         # executescript would commit the caller's transaction.
@@ -167,43 +167,68 @@ class NearIndex:
             zip(range(1, len(article_ids) + 1), article_ids, token_counts, strict=True),
         )
         # Rows arrive in primary-key order, so SQLite appends to the B-tree instead of seeking.
-        self.conn.executemany(
-            "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)",
-            _chunked_pairs(keys, owners + 1),
-        )
+        for keys, owners in parts:
+            self.conn.executemany(
+                "INSERT INTO dedup_keys (key, doc) VALUES (?, ?)", _chunked_pairs(keys, owners + 1)
+            )
 
 
-def key_table(
-    parts: list[npt.NDArray[np.int64]], counts: npt.NDArray[np.int64]
-) -> tuple[npt.NDArray[np.int64], Owners]:
-    """The (key, owner) table of a batch, sorted by key then owner, without repeats.
+class KeyTable:
+    """The (key, owner) table of a batch, built chunk by chunk and sorted partition by partition.
 
-    `parts` holds every document's keys one after the other (consumed: the list is emptied so
-    its memory goes as soon as the keys are joined), `counts` how many keys each document has;
-    owners are document positions (0-based, int32 to halve the table's memory).
+    Keys are split by their top bits into partitions as they arrive, so the sorted table never
+    needs the whole unsorted table, its sort order and its sorted copy in memory at once: peak
+    memory is the table plus one partition's temporaries. Partitions come out in key order
+    (band keys, then window keys, which have WINDOW_BIT set).
     """
-    keys = np.concatenate(parts) if parts else np.zeros(0, np.int64)
-    parts.clear()
-    order = np.argsort(keys, kind="stable")  # stable: owners stay ascending within a key
-    keys = keys[order]
-    owners = np.repeat(np.arange(len(counts), dtype=np.int32), counts)[order]
-    del order
-    keep = np.ones(len(keys), bool)
-    keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
-    return keys[keep], owners[keep]
+
+    SHIFT = 58  # keys are below 2^63: 32 partitions, the upper 16 holding window keys
+
+    def __init__(self) -> None:
+        self._keys: list[list[npt.NDArray[np.int64]]] = [[] for _ in range(32)]
+        self._owners: list[list[Owners]] = [[] for _ in range(32)]
+
+    def add(self, keys: npt.NDArray[np.int64], counts: npt.NDArray[np.int64], first: int) -> None:
+        """Keys of documents first, first+1, ... (`counts[i]` keys for document first+i)."""
+        owners = np.repeat(np.arange(first, first + len(counts), dtype=np.int32), counts)
+        part = keys >> self.SHIFT
+        order = np.argsort(part, kind="stable")
+        bounds = np.searchsorted(part[order], np.arange(33))
+        keys, owners = keys[order], owners[order]
+        for p in range(32):
+            if bounds[p] < bounds[p + 1]:
+                self._keys[p].append(keys[bounds[p] : bounds[p + 1]])
+                self._owners[p].append(owners[bounds[p] : bounds[p + 1]])
+
+    def sorted_parts(self) -> list[tuple[npt.NDArray[np.int64], Owners]]:
+        """Each partition sorted by key then owner, without repeats (the chunks are released)."""
+        out: list[tuple[npt.NDArray[np.int64], Owners]] = []
+        for p in range(32):
+            if not self._keys[p]:
+                continue
+            keys = np.concatenate(self._keys[p])
+            owners = np.concatenate(self._owners[p])
+            self._keys[p], self._owners[p] = [], []
+            order = np.argsort(keys, kind="stable")  # owners stay ascending within a key
+            keys, owners = keys[order], owners[order]
+            del order
+            keep = np.ones(len(keys), bool)
+            keep[1:] = (keys[1:] != keys[:-1]) | (owners[1:] != owners[:-1])
+            out.append((keys[keep], owners[keep]))
+        return out
 
 
-def candidate_pairs(
+def bucket_pairs(
     keys: npt.NDArray[np.int64], owners: Owners, max_bucket: int
-) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
-    """Pairs of docs sharing a key (buckets above max_bucket skipped): (a, b, shared keys).
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Pairs (a, b) of docs sharing a key, once per shared key (buckets above max_bucket skipped).
 
     Vectorized over all buckets at once: for each distance d, rows i and i+d in the sorted key
     table form a pair when they hold the same key.
     """
     empty = np.zeros(0, np.int64)
     if len(keys) == 0:
-        return empty, empty, empty
+        return empty, empty
     sizes = np.diff(np.flatnonzero(np.r_[True, keys[1:] != keys[:-1], True]))
     usable = np.repeat(sizes <= max_bucket, sizes)
     largest = int(sizes.max())
@@ -217,12 +242,21 @@ def candidate_pairs(
         firsts.append(owners[idx].astype(np.int64))
         seconds.append(owners[idx + d].astype(np.int64))
     if not firsts:
-        return empty, empty, empty
-    a = np.concatenate(firsts)
-    b = np.concatenate(seconds)
-    width = int(owners.max()) + 1
-    packed = np.minimum(a, b) * width + np.maximum(a, b)
-    unique, counts = np.unique(packed, return_counts=True)
+        return empty, empty
+    a, b = np.concatenate(firsts), np.concatenate(seconds)
+    return np.minimum(a, b), np.maximum(a, b)
+
+
+def count_pairs(
+    pairs: Sequence[tuple[npt.NDArray[np.int64], npt.NDArray[np.int64]]],
+) -> tuple[npt.NDArray[np.int64], npt.NDArray[np.int64], npt.NDArray[np.int64]]:
+    """Distinct pairs (a < b) from several `bucket_pairs` results, with their shared keys."""
+    a = np.concatenate([x for x, _ in pairs]) if pairs else np.zeros(0, np.int64)
+    b = np.concatenate([y for _, y in pairs]) if pairs else np.zeros(0, np.int64)
+    if len(a) == 0:
+        return a, b, a
+    width = int(b.max()) + 1
+    unique, counts = np.unique(a * width + b, return_counts=True)
     return unique // width, unique % width, counts.astype(np.int64)
 
 

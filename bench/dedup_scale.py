@@ -61,7 +61,8 @@ def kind_of(i: int) -> str:
 def source_of(i: int, count: int) -> int:
     """The original a planted copy copies: an earlier document that is itself an original."""
     block = max(1, min(i, count) // 10)
-    return ((i * 7919) % block) * 10
+    mixed = (i * 0x9E3779B1 ^ (i >> 7) * 0x85EBCA77) & 0xFFFFFFFF  # spread over all blocks
+    return (mixed % block) * 10
 
 
 def _original(i: int) -> list[str]:
@@ -198,7 +199,7 @@ def scale(args: argparse.Namespace) -> None:
     index = NearIndex(conn, params, max_bucket=dedup.max_bucket)
     conn.execute("BEGIN")
     names = [f"d{i}" for i in range(count)]
-    index.replace_all(names, result.token_counts, result.keys, result.owners)
+    index.replace_all(names, result.token_counts, result.parts)
     conn.execute("COMMIT")
     t_write = time.perf_counter() - t0
     t0 = time.perf_counter()
@@ -224,7 +225,7 @@ def scale(args: argparse.Namespace) -> None:
     total = time.perf_counter() - started
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    rows = len(result.keys)
+    rows = result.key_count
     print(
         f"rebuild: {total:.1f} s total = fingerprints+candidates+verification {t_pairs:.1f} s, "
         f"SQLite index write {t_write:.1f} s ({rows} keys, {db.stat().st_size / 2**20:.0f} MiB), "

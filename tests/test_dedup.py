@@ -266,3 +266,39 @@ def test_candidates_skip_boilerplate_buckets(store: Store) -> None:
     assert deduper.candidates(probe) == []
     small = NearIndex(store.conn, deduper.fingerprinter.params, max_bucket=64)
     assert any(c.window_hits for c in small.candidates(probe))
+
+
+def test_key_table_partitions_sort_like_one_big_sort() -> None:
+    import numpy as np
+
+    from archiver.lsh_index import KeyTable, bucket_pairs, count_pairs
+
+    rng = np.random.default_rng(3)
+    table, every_key, every_owner = KeyTable(), [], []
+    for first in range(0, 300, 100):
+        counts = rng.integers(0, 40, 100)
+        keys = rng.integers(0, 2**63, counts.sum(), dtype=np.int64)
+        keys[::7] = 12345  # a key shared across documents, repeated inside some
+        table.add(keys, counts, first)
+        every_key.append(keys)
+        every_owner.append(np.repeat(np.arange(first, first + 100), counts))
+    parts = table.sorted_parts()
+    keys = np.concatenate([k for k, _ in parts])
+    owners = np.concatenate([o for _, o in parts])
+    expected = sorted(
+        set(
+            zip(
+                np.concatenate(every_key).tolist(),
+                np.concatenate(every_owner).tolist(),
+                strict=True,
+            )
+        )
+    )
+    assert list(zip(keys.tolist(), owners.tolist(), strict=True)) == expected
+    # Docs sharing keys[0] pair up, unless their bucket is bigger than max_bucket.
+    sharing = sorted({o for k, o in expected if k == 12345})
+    a, b, n = count_pairs([bucket_pairs(k, o, 10_000) for k, o in parts])
+    assert {(sharing[0], sharing[1])} <= set(zip(a.tolist(), b.tolist(), strict=True))
+    assert len(sharing) > 2
+    a, b, n = count_pairs([bucket_pairs(k, o, 2) for k, o in parts])
+    assert (sharing[0], sharing[1]) not in set(zip(a.tolist(), b.tolist(), strict=True))
