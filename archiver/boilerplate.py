@@ -159,6 +159,17 @@ _TEASER_RE = _alternation(_TEASER_STARTS)
 _MARK = r"(?:\s+\w+){0,2}\s*[:：»|\-–]"
 _RUN_ON_CUES = frozenset(_keys("read also", "also read", "see also", "read more"))
 _PREFIX_RES = tuple((reason, _alternation(starts)) for reason, starts in _PREFIXES)
+# Where an excerpt or a cut repost ends and points at the rest ("Continue reading at Sham
+# Ledger", "Read the full story on ...", "أكمل القراءة على ..."): boilerplate in the last lines.
+# ("Originally published on X" is a credit: see credits.py.)
+_TRUNCATION_RE = _alternation(
+    _keys(
+        "continue reading", "keep reading", "read more", "read the full", "read full",
+        "read entire", "read the rest", "أكمل القراءة", "تابع القراءة", "اقرأ المزيد",
+        "اقرأ الخبر كاملا", "اقرأ المقال كاملا", "لقراءة المزيد", "لقراءة الخبر", "لقراءة المقال",
+        "للمزيد",
+    )
+)  # fmt: skip
 
 
 # Words a line may have beyond an outlet phrase and still be that phrase's boilerplate line
@@ -238,6 +249,10 @@ def _line_reason(
                 return f"cue:{reason}"
         if words <= 20 and ("©" in line or _COPYRIGHT.search(folded)):
             return "cue:copyright"
+    if index >= total - 2 and words <= 15:
+        match = _TRUNCATION_RE.match(key)
+        if match is not None and _starts_with(key, match.group()):
+            return "cue:continue-reading"
     edge = index < 3 or index >= total - 4
     if edge and words <= 12 and is_date_line(folded):
         return "cue:date-line"

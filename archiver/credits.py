@@ -16,6 +16,17 @@ from archiver.normalize import fold
 _SOURCE = re.compile(
     r"^\(?\s*(?:source|sources|المصدر|المصادر|مصدر الخبر)\s*[:/：]\s*(?P<who>.+?)\)?$"
 )
+# Where a republished piece says it came from: "Originally published on Live Science",
+# "This article first appeared in X. Read the original article.", "نُشر هذا التقرير أولاً في X".
+_ORIGIN = re.compile(
+    r"^(?:this (?:article|story|report|piece) (?:was |is )?)?"
+    r"(?:(?:originally|first) (?:published|appeared|posted)"
+    r"|(?:published|appeared) (?:originally|first)|republished)"
+    r"(?: (?:on|in|by|at|from|with permission from))+ (?:the )?"
+    r"(?P<who>[^.]{2,60}?)(?:\. read the original(?: article)?)?$"
+    r"|^(?:نشر|نشرت)(?: هذا)?(?: المقال| الخبر| التقرير| الماده)?"
+    r" (?:اولا|في الاصل|لاول مره)(?: في| على| عبر)+ (?P<who_ar>.{2,60})$"
+)
 # Labels that introduce names; "by" alone needs capitalised names (see _byline_names).
 _ROLES = (
     r"written by|reporting by|reported by|report by|words by|story by|contributed by|"
@@ -76,6 +87,18 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
         if who and credits.source_credit is None:
             credits.source_credit = who
         credits.removed.append(Removal(line, "credit:source"))
+        return True
+    origin = _ORIGIN.match(folded)
+    if origin is not None:
+        who = (origin["who"] or origin["who_ar"] or "").strip(" ()")
+        # keep the outlet's name as written (fold lowercases and unifies letters)
+        plain = _ORIGIN.match(" ".join(text.lower().split()))
+        if plain is not None and (plain["who"] or plain["who_ar"]):
+            start = plain.start("who") if plain["who"] else plain.start("who_ar")
+            who = text[start : start + len(plain["who"] or plain["who_ar"])].strip(" ()")
+        if who and credits.source_credit is None:
+            credits.source_credit = who
+        credits.removed.append(Removal(line, "credit:origin"))
         return True
     names = _byline_names(text, folded)
     if names:

@@ -23,10 +23,13 @@ from archiver.credits import Credits, take_credits
 from archiver.dates import FoundDate, choose_dates
 from archiver.language import detect_language
 from archiver.models import Extracted, Removal
-from archiver.normalize import fold, tidy_text
+from archiver.normalize import fold, tidy_text, word_count
 from archiver.pagemeta import PageMeta, read_page_meta
 from archiver.titles import TitleAffixes, choose_title
 
+# Fewer words than this is navigation residue ("Home", "Menu"), not an article; the shortest
+# briefs on our outlets ("عاجل" one-liners) still run to a dozen words or more.
+MIN_WORDS = 8
 # Longest text kept in a Removal for a dropped page element (selectors remove whole blocks).
 _REMOVAL_CHARS = 300
 
@@ -73,9 +76,9 @@ def extract_html(
     title = _choose_title(meta, data.get("title"), site_names, options)
     lines, cleaned, credits = _clean_lines(source_lines, title, site_names, options)
     removed.extend(cleaned)
-    if not lines:
-        return None
     text = "\n".join(lines)
+    if word_count(text) < MIN_WORDS:
+        return None  # navigation residue ("Home", "Menu"), not an article
     # dates may sit on lines removed above ("نشر في: …"), so they are read from all lines
     published, modified, date_source = choose_dates(
         meta, url, options.feed_published, source_lines, data.get("date"), options.reference_date
@@ -218,5 +221,10 @@ def _canonical_link(tree: Any, url: str | None) -> str | None:
     for link in tree.iterfind(".//link[@rel]"):
         if "canonical" in link.get("rel", "").lower().split() and link.get("href"):
             href = str(link.get("href")).strip()
-            return urljoin(url, href) if url else href
+            try:
+                absolute = urljoin(url, href) if url else href
+                urlsplit(absolute).port  # noqa: B018 - raises on a malformed host or port
+            except ValueError:
+                continue  # "http://[oops": the page's mistake; the fetched URL will do
+            return absolute
     return None

@@ -176,3 +176,26 @@ def test_outlet_phrase_that_opens_a_real_sentence_keeps_the_sentence() -> None:
     kept, removed = _clean([header, sentence, *BODY_EN], rules)
     assert kept == [sentence, *BODY_EN]
     assert removed == [(header, "outlet-phrase")]
+
+
+@pytest.mark.parametrize(
+    "tail",
+    [
+        "Continue reading at Sham Ledger",
+        "Continue reading on the Orontes Courier website",
+        "Read the full story on Tal Qamar Today",
+        "أكمل القراءة على موقع دفتر الشام",
+        "لقراءة المزيد: www.zaytoun.example",
+    ],
+)
+def test_a_cut_reposts_pointer_to_the_rest_goes_at_the_end(tail: str) -> None:
+    body = BODY_AR if any("\u0600" <= c <= "\u06ff" for c in tail) else BODY_EN
+    kept, removed = remove_boilerplate([*body, tail])
+    assert kept == body
+    assert [r.text for r in removed] == [tail]
+
+
+def test_continue_reading_words_inside_the_story_stay() -> None:
+    first = "Continue reading the ledger aloud, the judge told the clerk during the hearing."
+    kept, removed = remove_boilerplate([first, *BODY_EN])
+    assert kept == [first, *BODY_EN] and removed == []

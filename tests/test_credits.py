@@ -74,3 +74,28 @@ def test_credits_in_the_middle_stay() -> None:
 def test_never_empties_the_text() -> None:
     kept, credits = take_credits(["Source: SANA"])
     assert kept == ["Source: SANA"] and credits.source_credit is None
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        (
+            "This article was originally published by Futurism. Read the original article.",
+            "Futurism",
+        ),
+        ("Originally published on the Orontes Courier.", "Orontes Courier"),
+        ("This story first appeared in Tal Qamar Today", "Tal Qamar Today"),
+        ("نشر هذا التقرير أولاً في دفتر الشام", "دفتر الشام"),
+    ],
+)
+def test_origin_line_of_a_republished_piece_becomes_source_credit(line: str, source: str) -> None:
+    kept, credits = take_credits([*BODY, line])
+    assert kept == BODY
+    assert credits.source_credit == source
+    assert [r.reason for r in credits.removed] == ["credit:origin"]
+
+
+def test_a_sentence_about_publishing_stays() -> None:
+    line = "Published in the morning edition, the report drew wide attention from readers."
+    kept, credits = take_credits([*BODY, line])
+    assert kept == [*BODY, line] and credits.source_credit is None

@@ -241,3 +241,18 @@ def test_story_cards_before_the_article_do_not_date_it() -> None:
     assert result is not None
     assert (result.published, result.date_source) == ("2024-10-09T08:15:00+03:00", "text")
     assert result.title == "حملة تبرعات لتشغيل بئر القرية"
+
+
+def test_navigation_residue_is_not_an_article() -> None:
+    html = "<html><body><nav><a href='/'>Home</a></nav><p>Menu</p></body></html>"
+    assert extract_html(html, "https://courier.example/") is None
+
+
+def test_a_malformed_canonical_link_is_ignored() -> None:
+    paragraph = "Residents of the camp said water deliveries had fallen by half since April. "
+    html = (
+        '<html><head><link rel="canonical" href="http://[oops/x"></head>'
+        f"<body><article><p>{paragraph * 4}</p></article></body></html>"
+    )
+    extracted = extract_html(html, "https://courier.example/a")
+    assert extracted is not None and extracted.canonical_url is None
