@@ -12,6 +12,7 @@ and the rest carry on.
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import dataclasses
 import functools
 import logging
@@ -57,6 +58,7 @@ from archiver.urls import url_key
 log = logging.getLogger(__name__)
 
 GONE_STATUSES = frozenset({404, 410})
+WORKER_NICENESS = 5  # extraction workers run below the crawl process (see _init_worker)
 OPTIONS_REFRESH = 20  # articles of an outlet between two reads of its learned boilerplate
 T = TypeVar("T")
 
@@ -135,8 +137,16 @@ def _warm() -> int:
     return os.getpid()
 
 
-def _watch_parent() -> None:
-    """Worker initializer: exit when the crawl process is gone (killed with SIGKILL, say)."""
+def _init_worker() -> None:
+    """Worker initializer: yield the CPU to the crawl process, exit when it is gone.
+
+    The crawl process is the serial stage (dedup, WARC, index); with as many workers as cores
+    it would get a core only part of the time and hold every worker up. At a lower priority the
+    workers take what it leaves. Without a parent (killed with SIGKILL, say) a worker would wait
+    for work forever: it watches and exits.
+    """
+    with contextlib.suppress(OSError):
+        os.nice(WORKER_NICENESS)
     parent = os.getppid()
 
     def watch() -> None:
@@ -159,7 +169,7 @@ def make_pool(workers: int) -> Executor | None:
     # fork: workers inherit the imported extractor at once; spawn would re-import trafilatura.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else None
     pool = ProcessPoolExecutor(
-        workers, mp_context=multiprocessing.get_context(method), initializer=_watch_parent
+        workers, mp_context=multiprocessing.get_context(method), initializer=_init_worker
     )
     for future in [pool.submit(_warm) for _ in range(workers)]:
         future.result()
