@@ -56,7 +56,7 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
         id=article_id(canonical),
         url=page.final_url,
         canonical_url=canonical,
-        outlet=outlet.name if outlet else url_host(page.final_url).removeprefix("www."),
+        outlet=outlet_key(outlet, page.final_url),
         site_name=extracted.site_name,
         title=extracted.title,
         authors=list(extracted.authors),
@@ -74,6 +74,11 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
         encoding=extracted.encoding,
         http_status=page.status,
     )
+
+
+def outlet_key(outlet: Outlet | None, url: str) -> str:
+    """The record's `outlet`: the configured outlet's name, else the site's host."""
+    return outlet.name if outlet else url_host(url).removeprefix("www.")
 
 
 def _choose_canonical(final_url: str, declared: str | None) -> str:
@@ -102,15 +107,22 @@ class Pipeline:
         self.store = store
         self.deduper = Deduper(store, settings)
 
-    def extract_options(self, outlet: Outlet | None, encoding: str | None) -> ExtractOptions:
-        """What extraction should know about this outlet, including what the archive learned."""
-        if outlet is None:
-            return ExtractOptions(encoding=encoding)
+    def extract_options(
+        self, outlet: Outlet | None, encoding: str | None, *, key: str | None = None
+    ) -> ExtractOptions:
+        """What extraction should know about this outlet, including what the archive learned.
+
+        `key` is the record's `outlet` value (an unconfigured site's host): mirror blogs and
+        aggregators repeat their own slogans too, so their lines are learned as well.
+        """
+        key = key or (outlet.name if outlet else None)
+        if key is None:
+            return ExtractOptions(outlet=outlet, encoding=encoding)
         return ExtractOptions(
             outlet=outlet,
             encoding=encoding,
-            learned_lines=learned_lines(self.store.conn, outlet.name),
-            learned_affixes=learned_affixes(self.store.conn, outlet.name),
+            learned_lines=learned_lines(self.store.conn, key),
+            learned_affixes=learned_affixes(self.store.conn, key),
         )
 
     def process_page(
@@ -121,9 +133,10 @@ class Pipeline:
         if verdict is not None:
             return self._reject(page, verdict)
         outlet = outlet or self.settings.outlet_for_url(page.final_url)
+        key = outlet_key(outlet, page.final_url)
         html, codec = decode_body(page.body, page.header("content-type"))
         if options is None:
-            options = self.extract_options(outlet, codec)
+            options = self.extract_options(outlet, codec, key=key)
         if options.reference_date is None:  # dates without a year resolve against the fetch
             options = replace(options, reference_date=page.fetched_at.date())
         try:
@@ -134,12 +147,10 @@ class Pipeline:
         if extracted is None:
             return self._reject(page, Verdict("skipped", "no article text found"))
         outcome = self.store_article(page, build_article(page, extracted, outlet))
-        if outcome.status == "stored" and outlet is not None:
+        if outcome.status == "stored":
             # lines and title affixes that recur across the outlet become its boilerplate
             conn = self.store.conn
-            observe_article(
-                conn, outlet.name, extracted.text, extracted.removed, extracted.html_title
-            )
+            observe_article(conn, key, extracted.text, extracted.removed, extracted.html_title)
         return outcome
 
     def store_article(self, page: Page, article: Article) -> Outcome:

@@ -73,3 +73,15 @@ def test_recurring_title_suffix_is_learned(tmp_path: Path) -> None:
         later = pipeline.process_page(_page(10, heading=False))
     assert later.article is not None
     assert later.article.title == "الخبر 10 عن الصيانة في الحي"
+
+
+def test_an_unconfigured_site_learns_its_own_boilerplate_too(tmp_path: Path) -> None:
+    # A mirror blog nobody configured: its recurring slogan is learned under its host.
+    with Store.open(tmp_path / "archive", write=True) as store:
+        pipeline = Pipeline(Settings(), store)
+        for n in range(4):
+            pipeline.process_page(_page(n))
+        later = pipeline.process_page(_page(10))
+    assert later.article is not None and later.article.outlet == "zaytoun.example"
+    assert SLOGAN not in later.article.text
+    assert {"text": SLOGAN, "reason": "learned-line"} in later.article.removed
