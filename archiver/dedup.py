@@ -2,10 +2,11 @@
 
 Two layers: exact copies (the same normalized-text hash under another URL) and near copies
 (fingerprint candidates from the LSH index in the archive, verified with rapidfuzz: "near" for
-similar-length copies, "contained" for wrapped or truncated reposts). A cluster keeps the label
-it was founded with; its canonical member is chosen by `choose_canonical`, and when a later
-article should be canonical (an earlier original found after its reposts) every member is
-rewritten to point at it, so clusters are never split silently.
+similar-length copies, "contained" for wrapped or truncated reposts). A cluster is labelled
+with its canonical member's id (the record contract: `cluster` is the canonical article's id),
+chosen by `choose_canonical`; when a later article should be canonical (an earlier original
+found after its reposts) every member is rewritten to point at it and to carry its id, so
+clusters are relabelled but never split silently.
 """
 
 from __future__ import annotations
@@ -132,10 +133,10 @@ class Deduper:
         if not matches:
             return DedupDecision(cluster=article.id)
         best_other, best = matches[0]
-        cluster = best_other.cluster or best_other.id
-        clusters = {cluster} | {o.cluster or o.id for o, _ in matches}
+        clusters = {o.cluster or o.id for o, _ in matches}
         members = self._members(clusters, [o for o, _ in matches], exclude=article.id)
         canonical = choose_canonical([*members, article], self.settings)
+        cluster = canonical.id
         self._pending[article.id] = _Pending(
             cluster, clusters, canonical.id, {o.id: m for o, m in matches}
         )
@@ -258,7 +259,7 @@ class Deduper:
 class _Pending:
     """What `decide` found, kept for `index` (which runs once the article is stored)."""
 
-    cluster: str  # the label the article joins
+    cluster: str  # the label the article joins: the canonical member's id
     clusters: set[str]  # every cluster it matched (more than one: they merge)
     canonical: str
     matches: dict[str, Match]  # verified matches by article id

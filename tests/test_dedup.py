@@ -97,13 +97,15 @@ def test_a_later_found_earlier_original_takes_over(store: Store) -> None:
         deduper,
         article("orig", text, outlet="barada", published="2025-03-02T08:00:00Z", fetched_minutes=2),
     )
-    assert fields(store, "orig") == ("mirror1", None, None)
+    # The cluster is relabelled with the new canonical's id: `cluster` names the canonical.
+    assert fields(store, "orig") == ("orig", None, None)
     for member in ("mirror1", "mirror2"):
         cluster, duplicate_of, method = fields(store, member)
-        assert (cluster, duplicate_of) == ("mirror1", "orig") and method in ("near", "exact")
+        assert (cluster, duplicate_of) == ("orig", "orig") and method in ("near", "exact")
     # The JSON sidecar was rewritten too.
     sidecars = list(store.root.glob("articles/**/mirror1.json"))
-    assert json.loads(sidecars[0].read_text())["duplicate_of"] == "orig"
+    sidecar = json.loads(sidecars[0].read_text())
+    assert (sidecar["cluster"], sidecar["duplicate_of"]) == ("orig", "orig")
 
 
 def test_a_newly_credited_outlet_becomes_canonical(store: Store) -> None:
@@ -133,8 +135,8 @@ def test_a_newly_credited_outlet_becomes_canonical(store: Store) -> None:
             fetched_minutes=2,
         ),
     )
-    assert fields(store, "b") == ("j", None, None)
-    assert fields(store, "j")[:2] == ("j", "b") and fields(store, "m")[:2] == ("j", "b")
+    assert fields(store, "b") == ("b", None, None)
+    assert fields(store, "j")[:2] == ("b", "b") and fields(store, "m")[:2] == ("b", "b")
 
 
 def test_clusters_found_apart_merge_when_an_article_links_them(store: Store) -> None:
@@ -302,3 +304,30 @@ def test_key_table_partitions_sort_like_one_big_sort() -> None:
     assert len(sharing) > 2
     a, b, n = count_pairs([bucket_pairs(k, o, 2) for k, o in parts])
     assert (sharing[0], sharing[1]) not in set(zip(a.tolist(), b.tolist(), strict=True))
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2, 3), (3, 2, 1, 0), (2, 0, 3, 1), (1, 3, 0, 2)])
+def test_cluster_is_always_the_canonicals_id_whatever_the_arrival_order(
+    tmp_path: Path, order: tuple[int, ...]
+) -> None:
+    text = story(6, "en", paragraphs=8)
+    items = [
+        dict(id="orig", text=text, outlet="barada", published="2025-03-05T08:00:00Z"),
+        dict(id="copy", text=text + "\n\nSource: Barada Post", published="2025-03-05T10:00:00Z"),
+        dict(id="cut", text="\n\n".join(text.split("\n\n")[:4]), published="2025-03-05T11:00:00Z"),
+        dict(id="note", text="Editor's note\n\n" + text, published="2025-03-05T12:00:00Z"),
+    ]
+    with Store.open(tmp_path / "a", write=True) as store:
+        deduper = Deduper(store, SETTINGS)
+        for minute, index in enumerate(order):
+            spec = dict(items[index])
+            add(
+                store,
+                deduper,
+                article(str(spec.pop("id")), str(spec.pop("text")), fetched_minutes=minute, **spec),
+            )  # type: ignore[arg-type]
+        records = {i: store.get(i) for i in ("orig", "copy", "cut", "note")}
+    assert all(r is not None for r in records.values())
+    assert {r.cluster for r in records.values() if r} == {"orig"}
+    assert records["orig"] is not None and records["orig"].duplicate_of is None
+    assert all(r.duplicate_of == "orig" for i, r in records.items() if r and i != "orig")
