@@ -89,6 +89,21 @@ CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER 
 """
 
 
+# A WAL checkpoint fsyncs the database. SQLite's default, every 1,000 pages, lands on about
+# one article in fifty (each adds ~650 dedup-index keys) and set the insert p99 (34 ms at 1M
+# articles); every 10,000 pages (~40 MB of WAL) makes them rare. close() checkpoints the rest.
+WAL_AUTOCHECKPOINT_PAGES = 10_000
+
+
+def configure_writer(conn: sqlite3.Connection) -> None:
+    """The pragmas of every connection that writes an archive index."""
+    conn.execute("PRAGMA journal_mode = WAL")
+    # NORMAL in WAL mode: a crash never corrupts the index; a power loss may lose the last
+    # commits, which `[archive] fsync` covers for the files and WARCs.
+    conn.execute("PRAGMA synchronous = NORMAL")
+    conn.execute(f"PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT_PAGES}")
+
+
 def _schemas() -> list[str]:
     """Every module's tables: the store's own first, then each module that persists state."""
     return [SCHEMA, FRONTIER_SCHEMA, NEAR_INDEX_SCHEMA, LEARNED_SCHEMA]
@@ -161,8 +176,7 @@ class Store:
         self.conn.execute("PRAGMA busy_timeout = 30000")
         if not write:
             return
-        self.conn.execute("PRAGMA journal_mode = WAL")
-        self.conn.execute("PRAGMA synchronous = NORMAL")
+        configure_writer(self.conn)
         for schema in _schemas():
             self.conn.executescript(schema)
         self.conn.execute(
@@ -187,6 +201,11 @@ class Store:
         if self._warc is not None:
             self._warc.close()
             self._warc = None
+        if self._lock is not None:
+            try:  # fold the WAL back in now rather than in some later run's insert
+                self.conn.execute("PRAGMA wal_checkpoint(PASSIVE)")
+            except sqlite3.Error:
+                pass  # a reader holding the WAL: the next writer checkpoints
         self.conn.close()
         if self._lock is not None:
             self._lock.release()
