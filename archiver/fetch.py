@@ -27,6 +27,7 @@ from protego import Protego
 from archiver.config import FetchSettings
 from archiver.errors import FetchError
 from archiver.http1 import HostPool, TransportError
+from archiver.httpx_pool import HttpxHostPool
 from archiver.models import Page
 
 MAX_REDIRECTS = 10
@@ -43,7 +44,7 @@ RETRY_AFTER_CAP = 120.0  # a server asking for longer gets this long, then the r
 class _Host:
     """Per-host state for one run."""
 
-    pool: HostPool
+    pool: HostPool | HttpxHostPool
     slots: asyncio.Semaphore
     gate: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
@@ -146,7 +147,16 @@ class Fetcher:
         if host is None:
             per_host = max(1, self.settings.per_host_concurrency)
             scheme = urlsplit(url).scheme
-            pool = HostPool(scheme, key, self.settings.timeout, self.settings.user_agent)
+            pool: HostPool | HttpxHostPool
+            if self.settings.engine == "httpx" or self.settings.proxy:
+                pool = HttpxHostPool(
+                    self.settings.timeout,
+                    self.settings.user_agent,
+                    connections=per_host,
+                    proxy=self.settings.proxy or None,
+                )
+            else:
+                pool = HostPool(scheme, key, self.settings.timeout, self.settings.user_agent)
             host = self._hosts[key] = _Host(pool=pool, slots=asyncio.Semaphore(per_host))
         return host
 
@@ -228,7 +238,7 @@ class Fetcher:
                 await asyncio.sleep(host.next_start - now)
             host.next_start = max(now, host.next_start) + gap
 
-    async def _get(self, pool: HostPool, url: str, headers: dict[str, str]) -> Page:
+    async def _get(self, pool: HostPool | HttpxHostPool, url: str, headers: dict[str, str]) -> Page:
         limit = self.settings.max_bytes
         fetched_at = datetime.now(UTC)
         self.requests_sent += 1

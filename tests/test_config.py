@@ -121,6 +121,8 @@ def test_partial_file_overrides_only_its_keys(tmp_path: Path) -> None:
         ('[fetch]\nuser_agent = "أرشيف/0.1"\n', "fetch.user_agent", "printable ASCII"),
         ('[fetch]\nuser_agent = "a/1\\r\\nX-Evil: 1"\n', "fetch.user_agent", "printable ASCII"),
         ('[fetch]\nuser_agent = ""\n', "fetch.user_agent", "non-empty"),
+        ('[fetch]\nengine = "curl"\n', "fetch.engine", '"h11" or "httpx"'),
+        ('[fetch]\nproxy = "ftp://proxy.example:21"\n', "fetch.proxy", "not an http(s) URL"),
         ("[fetch]\ntimeout = 0\n", "fetch.timeout", "greater than 0"),
         ("[fetch]\nper_host_concurrency = 0\n", "fetch.per_host_concurrency", "greater than 0"),
     ],

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import tracemalloc
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
 from typing import TypeVar
 
 import pytest
@@ -30,6 +30,16 @@ T = TypeVar("T")
 
 pytestmark = pytest.mark.usefixtures("fast_backoff")
 
+# Every test built on `quick()` runs once per HTTP engine: the lean h11 pools and httpx.
+ENGINE = ["h11"]
+
+
+@pytest.fixture(autouse=True, params=["h11", "httpx"])
+def engine(request: pytest.FixtureRequest) -> Iterator[str]:
+    ENGINE[0] = str(request.param)
+    yield ENGINE[0]
+    ENGINE[0] = "h11"
+
 
 def run(settings: FetchSettings, job: Callable[[Fetcher], Awaitable[T]]) -> T:
     async def main() -> T:
@@ -44,7 +54,7 @@ def fetch_one(settings: FetchSettings, url: str) -> Page:
 
 
 def quick(**changes: object) -> FetchSettings:
-    values: dict[str, object] = {"delay": 0.0, "timeout": 5.0, "retries": 2}
+    values: dict[str, object] = {"delay": 0.0, "timeout": 5.0, "retries": 2, "engine": ENGINE[0]}
     values.update(changes)
     return FetchSettings(**values)  # type: ignore[arg-type]
 
@@ -405,3 +415,13 @@ def test_sequence_helper_serves_in_order(server: TestServer) -> None:
     url = server.route("/seq", sequence(static(b"one", "text/plain"), static(b"two", "text/plain")))
     bodies = [fetch_one(quick(respect_robots=False), url).body for _ in range(3)]
     assert bodies == [b"one", b"two", b"two"]
+
+
+def test_a_proxy_carries_every_request(server: TestServer) -> None:
+    # The test server plays the proxy: a host that does not exist is reachable only through it.
+    server.route("/via-proxy", static("<html><body><p>" + EN_TITLE + "</p></body></html>"))
+    page = fetch_one(quick(proxy=server.url("")), "http://origin.invalid/via-proxy")
+    assert page.status == 200 and EN_TITLE.encode() in page.body
+    proxied = [r.path for r in server.log]
+    assert "http://origin.invalid/via-proxy" in proxied  # absolute-form: a proxy request
+    assert "http://origin.invalid/robots.txt" in proxied  # robots.txt went the same way
