@@ -49,7 +49,6 @@ from archiver.errors import FetchError
 from archiver.extract import ExtractOptions, extract_html
 from archiver.fetch import Fetcher
 from archiver.frontier import Frontier
-from archiver.learned import observe_article
 from archiver.models import Article, Extracted, Outcome, Page
 from archiver.pipeline import Pipeline, Verdict, build_article, check_page
 from archiver.store import Store
@@ -378,21 +377,12 @@ class Crawler:
 
         The same steps as `Pipeline.process_page` after extraction, which ran in a worker.
         """
-        assert self.pipeline is not None and self.store is not None
+        assert self.pipeline is not None
         if isinstance(result, Verdict):
-            outcome = self.pipeline._reject(page, result)  # noqa: SLF001 - shared logging path
+            outcome = self.pipeline.reject(page, result)
         else:
             article, extracted = result
-            outcome = self.pipeline.store_article(page, article)
-            if outcome.status == "stored":
-                # lines and title affixes that recur across the outlet become its boilerplate
-                observe_article(
-                    self.store.conn,
-                    outlet.name,
-                    extracted.text,
-                    extracted.removed,
-                    extracted.html_title,
-                )
+            outcome = self.pipeline.store_extracted(page, article, extracted)
         if outcome.status != "failed":
             state = "done"
         else:

@@ -131,7 +131,7 @@ class Pipeline:
         """Extract, dedup and store one fetched page; every outcome is logged in the index."""
         verdict = check_page(page)
         if verdict is not None:
-            return self._reject(page, verdict)
+            return self.reject(page, verdict)
         outlet = outlet or self.settings.outlet_for_url(page.final_url)
         key = outlet_key(outlet, page.final_url)
         html, codec = decode_body(page.body, page.header("content-type"))
@@ -143,14 +143,23 @@ class Pipeline:
             extracted = extract_html(html, page.final_url, options)
         except Exception as exc:  # one malformed page fails itself, never the whole run
             error = f"extraction failed: {type(exc).__name__}: {exc}"
-            return self._reject(page, Verdict("failed", error))
+            return self.reject(page, Verdict("failed", error))
         if extracted is None:
-            return self._reject(page, Verdict("skipped", "no article text found"))
-        outcome = self.store_article(page, build_article(page, extracted, outlet))
+            return self.reject(page, Verdict("skipped", "no article text found"))
+        return self.store_extracted(page, build_article(page, extracted, outlet), extracted)
+
+    def store_extracted(self, page: Page, article: Article, extracted: Extracted) -> Outcome:
+        """Dedup and store an extracted article, then learn its outlet's boilerplate from it."""
+        outcome = self.store_article(page, article)
         if outcome.status == "stored":
             # lines and title affixes that recur across the outlet become its boilerplate
-            conn = self.store.conn
-            observe_article(conn, key, extracted.text, extracted.removed, extracted.html_title)
+            observe_article(
+                self.store.conn,
+                article.outlet,
+                extracted.text,
+                extracted.removed,
+                extracted.html_title,
+            )
         return outcome
 
     def store_article(self, page: Page, article: Article) -> Outcome:
@@ -183,7 +192,8 @@ class Pipeline:
         self.deduper.index(article)
         return Outcome(page.url, status, article)
 
-    def _reject(self, page: Page, verdict: Verdict) -> Outcome:
+    def reject(self, page: Page, verdict: Verdict) -> Outcome:
+        """Log a page that did not become an article, and report why."""
         self.store.log_fetch(self._fetch_row(page, verdict.status, error=verdict.error))
         return Outcome(page.url, verdict.status, None, verdict.error)
 
