@@ -7,6 +7,7 @@ titles (" - It's Over 9000!") is the site's name. Counts live in the archive's S
 
 from __future__ import annotations
 
+import hashlib
 import sqlite3
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
@@ -21,13 +22,14 @@ CREATE TABLE IF NOT EXISTS learned_outlets (
     articles INTEGER NOT NULL DEFAULT 0,   -- articles observed
     titles INTEGER NOT NULL DEFAULT 0      -- page titles observed
 );
-CREATE TABLE IF NOT EXISTS learned_lines (
+CREATE TABLE IF NOT EXISTS learned_line_counts (
     outlet TEXT NOT NULL,
-    line TEXT NOT NULL,                    -- folded line
+    key INTEGER NOT NULL,                  -- 64-bit hash of the folded line
+    line TEXT,                             -- the folded line, kept once it has repeated
     articles INTEGER NOT NULL DEFAULT 0,   -- articles it appeared in
-    PRIMARY KEY (outlet, line)
-);
-CREATE INDEX IF NOT EXISTS learned_lines_by_count ON learned_lines (outlet, articles);
+    last_seen INTEGER NOT NULL,            -- the outlet's article count when last seen
+    PRIMARY KEY (outlet, key)
+) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS learned_affixes (
     outlet TEXT NOT NULL,
     side TEXT NOT NULL,                    -- prefix | suffix
@@ -45,6 +47,12 @@ SHARE = 0.2
 # Lines shorter than this are too generic to learn ("Damascus", a lone number).
 MIN_LINE_CHARS = 12
 MAX_LINE_CHARS = 600
+# Every line of every article is counted, so the table would grow with the archive. Each
+# PRUNE_EVERY articles of an outlet, lines under a quarter of the boilerplate share that were
+# not seen in the last PRUNE_AGE articles are dropped: a line at the threshold share turns up
+# about SHARE * PRUNE_AGE = 200 times in that span, so nothing that could qualify is lost.
+PRUNE_EVERY = 500
+PRUNE_AGE = 1000
 
 
 def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
@@ -57,11 +65,20 @@ def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
             "ON CONFLICT(outlet) DO UPDATE SET articles = articles + 1",
             (outlet,),
         )
+        seen = _count(conn, outlet, "articles")
+        # The text is stored only when a line repeats: most lines are news, seen once.
         conn.executemany(
-            "INSERT INTO learned_lines (outlet, line, articles) VALUES (?, ?, 1) "
-            "ON CONFLICT(outlet, line) DO UPDATE SET articles = articles + 1",
-            [(outlet, line) for line in sorted(lines)],
+            "INSERT INTO learned_line_counts (outlet, key, line, articles, last_seen) "
+            "VALUES (?1, ?2, NULL, 1, ?3) ON CONFLICT(outlet, key) DO UPDATE SET "
+            "articles = articles + 1, last_seen = ?3, line = COALESCE(line, ?4)",
+            [(outlet, _line_key(line), seen, line) for line in sorted(lines)],
         )
+        if seen % PRUNE_EVERY == 0:
+            conn.execute(
+                "DELETE FROM learned_line_counts WHERE outlet = ? AND last_seen <= ? "
+                "AND articles * 4 < ? * ?",
+                (outlet, seen - PRUNE_AGE, SHARE, seen),
+            )
 
 
 def observe_article(
@@ -91,9 +108,17 @@ def learned_lines(conn: sqlite3.Connection, outlet: str) -> frozenset[str]:
     total = _count(conn, outlet, "articles")
     need = max(MIN_ARTICLES, SHARE * total)
     rows = conn.execute(
-        "SELECT line FROM learned_lines WHERE outlet = ? AND articles >= ?", (outlet, need)
+        "SELECT line FROM learned_line_counts "
+        "WHERE outlet = ? AND articles >= ? AND line IS NOT NULL",
+        (outlet, need),
     )
     return frozenset(row[0] for row in rows)
+
+
+def _line_key(line: str) -> int:
+    """A signed 64-bit hash of a folded line (SQLite's INTEGER range)."""
+    digest = hashlib.blake2b(line.encode("utf-8"), digest_size=8).digest()
+    return int.from_bytes(digest, "big", signed=True)
 
 
 def observe_title(conn: sqlite3.Connection, outlet: str, html_title: str) -> None:

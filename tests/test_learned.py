@@ -104,3 +104,23 @@ def test_title_affixes_are_learned_by_side(conn: sqlite3.Connection) -> None:
     assert affix_key("It's Over 9000!") in affixes.suffixes
     assert affixes.prefixes == frozenset()
     assert learned_affixes(conn, "other").suffixes == frozenset()
+
+
+def test_one_off_lines_are_pruned_and_the_table_stays_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import archiver.learned
+
+    monkeypatch.setattr(archiver.learned, "PRUNE_EVERY", 10)
+    monkeypatch.setattr(archiver.learned, "PRUNE_AGE", 20)
+    conn = sqlite3.connect(":memory:")
+    conn.executescript(SCHEMA)
+    slogan = "زيتون بوست: صوت من لا صوت لهم منذ عام 2012"
+    for n in range(200):
+        news = [f"خبر رقم {n} السطر {i}: تفاصيل جديدة عن أعمال الصيانة في الحي" for i in range(10)]
+        observe_lines(conn, "zaytoun", "\n".join([*news, slogan]))
+    rows = conn.execute("SELECT COUNT(*) FROM learned_line_counts").fetchone()[0]
+    assert rows <= 1 + 30 * 10  # the slogan and at most the last ~30 articles' own lines
+    assert fold(slogan) in learned_lines(conn, "zaytoun")
+    texts = conn.execute("SELECT COUNT(*) FROM learned_line_counts WHERE line IS NOT NULL")
+    assert texts.fetchone()[0] == 1  # only a repeated line keeps its text
