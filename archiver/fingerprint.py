@@ -270,18 +270,10 @@ class Fingerprinter:
         mixed = _mix(shingles ^ self._b[0])
         bins = (mixed >> np.uint64(32)) % np.uint64(p.num_perm)
         np.minimum.at(signature, bins.astype(np.intp), mixed & _MASK32)
-        empty = np.zeros(p.num_perm, bool)
-        empty[:] = True
-        empty[bins.astype(np.intp)] = False
-        if empty.any():
-            filled = ~empty
-            for i in np.flatnonzero(empty).tolist():
-                for j in self._probes[i].tolist():
-                    if filled[j]:
-                        # Salt by the borrowing bin so two borrowed bins do not look equal.
-                        borrowed = (int(signature[j]) * 0x9E3779B1 + i * 0x85EBCA77) & 0xFFFFFFFF
-                        signature[i] = borrowed
-                        break
+        filled = np.zeros(p.num_perm, bool)
+        filled[bins.astype(np.intp)] = True
+        if not filled.all():
+            return self._densify(signature, filled)
         return signature.astype(np.uint32)
 
     def band_keys(self, signatures: npt.NDArray[np.uint32]) -> I64:
@@ -374,11 +366,12 @@ class Fingerprinter:
         return keys, per_doc, words_per_doc
 
     def _densify(self, signature: U64, filled: npt.NDArray[np.bool_]) -> npt.NDArray[np.uint32]:
-        """Fill empty bins as `minhash` does."""
+        """Fill each empty bin from the nearest filled one along its probe sequence."""
         signature = signature.copy()
         for i in np.flatnonzero(~filled).tolist():
             for j in self._probes[i].tolist():
                 if filled[j]:
+                    # Salt by the borrowing bin so two borrowed bins do not look equal.
                     borrowed = (int(signature[j]) * 0x9E3779B1 + i * 0x85EBCA77) & 0xFFFFFFFF
                     signature[i] = borrowed
                     break
