@@ -8,7 +8,6 @@ import queue
 import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
-from datetime import UTC
 from typing import BinaryIO, cast
 
 from archiver.config import Outlet, Settings
@@ -20,7 +19,7 @@ from archiver.fetch import Fetcher
 from archiver.learned import learned_affixes, learned_lines, observe_article
 from archiver.models import Article, Extracted, Outcome, Page
 from archiver.normalize import content_sha256, word_count
-from archiver.store import FetchRow, Store
+from archiver.store import FetchRow, Store, iso_utc, utc_now
 from archiver.urls import article_id, canonicalize_url, url_host
 from archiver.warc import read_captures
 
@@ -51,7 +50,6 @@ def check_page(page: Page) -> Verdict | None:
 def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Article:
     """Turn an extraction result into an article record (dedup fields still unset)."""
     canonical = _choose_canonical(page.final_url, extracted.canonical_url)
-    fetched_at = page.fetched_at.astimezone(UTC).replace(microsecond=0).isoformat()
     return Article(
         id=article_id(canonical),
         url=page.final_url,
@@ -65,7 +63,7 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
         date_source=extracted.date_source,
         date_precision=extracted.date_precision,
         language=extracted.language,
-        fetched_at=fetched_at.replace("+00:00", "Z"),
+        fetched_at=iso_utc(page.fetched_at),
         text=extracted.text,
         word_count=word_count(extracted.text),
         sha256=content_sha256(extracted.text),
@@ -78,7 +76,7 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
 
 def outlet_key(outlet: Outlet | None, url: str) -> str:
     """The record's `outlet`: the configured outlet's name, else the site's host."""
-    return outlet.name if outlet else url_host(url).removeprefix("www.")
+    return outlet.name if outlet else _site(url)
 
 
 def _choose_canonical(final_url: str, declared: str | None) -> str:
@@ -199,8 +197,6 @@ class Pipeline:
 
     def record_failure(self, url: str, error: str) -> Outcome:
         """Log a URL that could not be fetched at all."""
-        from archiver.store import utc_now
-
         self.store.log_fetch(FetchRow(url=url, outcome="failed", fetched_at=utc_now(), error=error))
         return Outcome(url, "failed", None, error)
 
@@ -208,11 +204,10 @@ class Pipeline:
     def _fetch_row(
         page: Page, outcome: str, *, article_id: str | None = None, error: str | None = None
     ) -> FetchRow:
-        fetched_at = page.fetched_at.astimezone(UTC).replace(microsecond=0).isoformat()
         return FetchRow(
             url=page.url,
             outcome=outcome,
-            fetched_at=fetched_at.replace("+00:00", "Z"),
+            fetched_at=iso_utc(page.fetched_at),
             final_url=page.final_url,
             http_status=page.status,
             error=error,

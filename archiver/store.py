@@ -221,10 +221,10 @@ class Store:
 
     # -- reading ---------------------------------------------------------------------------
 
-    def get(self, article_id: str) -> Article | None:
-        """The article with this id, text included, or None."""
+    def get(self, article_id: str, *, with_text: bool = True) -> Article | None:
+        """The article with this id (its text read from disk unless `with_text` is off), or None."""
         row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
-        return self._article(row) if row else None
+        return self._article(row, with_text=with_text) if row else None
 
     def get_by_url_key(self, key: str) -> Article | None:
         """The article stored under this URL key (see urls.url_key), or None."""
@@ -232,13 +232,14 @@ class Store:
         return self._article(row) if row else None
 
     def first_with_sha256(self, sha256: str, *, exclude_id: str | None = None) -> Article | None:
-        """The earliest-fetched article whose normalized text has this hash, or None."""
+        """The earliest-fetched article whose normalized text has this hash (without its text:
+        the hash already says what it is), or None."""
         row = self.conn.execute(
             "SELECT * FROM articles WHERE sha256 = ? AND id IS NOT ? "
             "ORDER BY fetched_at, id LIMIT 1",
             (sha256, exclude_id),
         ).fetchone()
-        return self._article(row) if row else None
+        return self._article(row, with_text=False) if row else None
 
     def cluster_members(self, cluster: str, *, with_text: bool = False) -> list[Article]:
         """The articles of one dedup cluster, in fetch order."""
@@ -433,14 +434,13 @@ class Store:
         method: str | None,
     ) -> None:
         """Change an article's dedup fields in the index and rewrite its JSON sidecar."""
-        article = self.get(article_id)
-        if article is None:
+        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if row is None:
             raise StoreError(f"no article {article_id}")
+        article = self._article(row, with_text=False)  # the sidecar holds no text
         article.cluster, article.duplicate_of = cluster, duplicate_of
         article.similarity, article.dedup_method = similarity, method
-        relpath = self.conn.execute(
-            "SELECT path FROM articles WHERE id = ?", (article_id,)
-        ).fetchone()["path"]
+        relpath = row["path"]
         write_atomically(
             self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
         )
@@ -582,6 +582,11 @@ def _tree_size(root: Path) -> int:
     return total
 
 
+def iso_utc(moment: datetime) -> str:
+    """An aware time as the archive writes times: ISO 8601, UTC, whole seconds, 'Z'."""
+    return moment.astimezone(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+
+
 def utc_now() -> str:
-    """The current time as an ISO 8601 UTC string with seconds."""
-    return datetime.now(UTC).replace(microsecond=0).isoformat().replace("+00:00", "Z")
+    """The current time as `iso_utc` writes it."""
+    return iso_utc(datetime.now(UTC))
