@@ -45,8 +45,7 @@ class ArchiverGroup(click.Group):
         try:
             return super().invoke(ctx)
         except ArchiverError as exc:
-            app = ctx.obj if isinstance(ctx.obj, App) else None
-            if app is not None and app.traceback:
+            if _wants_traceback(ctx):
                 raise
             echo_err(f"Error: {exc}")
             ctx.exit(int(exit_code_for(exc)))
@@ -56,11 +55,14 @@ class ArchiverGroup(click.Group):
             _silence_stdout()
             ctx.exit(int(ExitCode.FATAL))
         except Exception as exc:  # noqa: BLE001 - the boundary: one line, not a traceback
-            app = ctx.obj if isinstance(ctx.obj, App) else None
-            if app is not None and app.traceback:
+            if _wants_traceback(ctx):
                 raise
             echo_err(f"Error: unexpected {type(exc).__name__}: {exc} (rerun with --traceback)")
             ctx.exit(int(ExitCode.FATAL))
+
+
+def _wants_traceback(ctx: click.Context) -> bool:
+    return isinstance(ctx.obj, App) and ctx.obj.traceback
 
 
 def _silence_stdout() -> None:
@@ -137,11 +139,8 @@ def main(
     """
     verbosity = -1 if quiet else verbose
     _setup_logging(verbosity)
-    try:
-        settings = load_settings(_config_path(config_path))
-    except ArchiverError as exc:
-        echo_err(f"Error: {exc}")
-        ctx.exit(int(exit_code_for(exc)))
+    # A ConfigError raised here is reported by ArchiverGroup.invoke like any other (exit 2).
+    settings = load_settings(_config_path(config_path))
     ctx.obj = App(settings, _archive_path(archive_path, settings), verbosity, traceback)
 
 
