@@ -42,10 +42,11 @@ RETRY_AFTER_CAP = 120.0  # a server asking for longer gets this long, then the r
 
 @dataclass
 class _Host:
-    """Per-host state for one run."""
+    """Per-host state for one run: politeness is per host, connections per scheme and host."""
 
-    pool: HostPool | HttpxHostPool
     slots: asyncio.Semaphore
+    # One pool per scheme: an http connection must never carry an https URL.
+    pools: dict[str, HostPool | HttpxHostPool] = field(default_factory=dict)
     gate: asyncio.Lock = field(default_factory=asyncio.Lock)
     next_start: float = 0.0
     robots: Protego | None = None
@@ -77,7 +78,8 @@ class Fetcher:
     async def close(self) -> None:
         """Close every host's client."""
         for host in self._hosts.values():
-            await host.pool.aclose()
+            for pool in host.pools.values():
+                await pool.aclose()
         self._hosts.clear()
 
     # -- public API ------------------------------------------------------------------------
@@ -146,19 +148,27 @@ class Fetcher:
         host = self._hosts.get(key)
         if host is None:
             per_host = max(1, self.settings.per_host_concurrency)
-            scheme = urlsplit(url).scheme
-            pool: HostPool | HttpxHostPool
+            host = self._hosts[key] = _Host(slots=asyncio.Semaphore(per_host))
+        return host
+
+    def _pool(self, host: _Host, url: str) -> HostPool | HttpxHostPool:
+        parts = urlsplit(url)
+        pool = host.pools.get(parts.scheme)
+        if pool is None:
             if self.settings.engine == "httpx" or self.settings.proxy:
                 pool = HttpxHostPool(
                     self.settings.timeout,
                     self.settings.user_agent,
-                    connections=per_host,
+                    connections=max(1, self.settings.per_host_concurrency),
                     proxy=self.settings.proxy or None,
                 )
             else:
-                pool = HostPool(scheme, key, self.settings.timeout, self.settings.user_agent)
-            host = self._hosts[key] = _Host(pool=pool, slots=asyncio.Semaphore(per_host))
-        return host
+                netloc = parts.netloc.lower()
+                pool = HostPool(
+                    parts.scheme, netloc, self.settings.timeout, self.settings.user_agent
+                )
+            host.pools[parts.scheme] = pool
+        return pool
 
     async def _load_robots(self, host: _Host, url: str) -> None:
         if host.robots_loaded:
@@ -224,10 +234,11 @@ class Fetcher:
 
     async def _request(self, url: str, headers: dict[str, str]) -> Page:
         host = self._host(url)
+        pool = self._pool(host, url)  # before booking a start: an httpx client is slow to build
         async with host.slots:
             await self._wait_turn(host)
             async with self._global:
-                return await self._get(host.pool, url, headers)
+                return await self._get(pool, url, headers)
 
     async def _wait_turn(self, host: _Host) -> None:
         """Sleep until this host may see a new request start, then book the next start."""

@@ -143,6 +143,7 @@ class HostPool:
         self, conn: _Connection, target: str, sent: list[tuple[str, str]]
     ) -> Response:
         conn.used = True
+        conn.reusable = False  # until this response is read to the end (see release)
         data = conn.h11.send(h11.Request(method="GET", target=target, headers=sent))
         data = (data or b"") + (conn.h11.send(h11.EndOfMessage()) or b"")
         try:

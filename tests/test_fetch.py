@@ -425,3 +425,18 @@ def test_a_proxy_carries_every_request(server: TestServer) -> None:
     proxied = [r.path for r in server.log]
     assert "http://origin.invalid/via-proxy" in proxied  # absolute-form: a proxy request
     assert "http://origin.invalid/robots.txt" in proxied  # robots.txt went the same way
+
+
+def test_an_https_url_never_rides_an_http_connection(server: TestServer) -> None:
+    # The test server speaks plain HTTP: an https URL to it must fail the TLS handshake,
+    # not reuse the keep-alive connection the http URL opened.
+    plain = server.route("/plain", static("<html><body><p>plain</p></body></html>"))
+    secure = plain.replace("http://", "https://").replace("/plain", "/secure")
+
+    async def both(fetcher: Fetcher) -> Page:
+        assert (await fetcher.fetch(plain)).status == 200
+        return await fetcher.fetch(secure)
+
+    with pytest.raises(FetchError):
+        run(quick(respect_robots=False, retries=0), both)
+    assert server.hits("/secure") == 0
