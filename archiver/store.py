@@ -272,7 +272,7 @@ class Store:
 
     def _read_text(self, relpath: str) -> str:
         try:
-            return (self.root / f"{relpath}.txt").read_text(encoding="utf-8")
+            return text_path(self.root, relpath).read_text(encoding="utf-8")
         except OSError as exc:
             raise StoreError(f"article text {relpath}.txt is missing: {exc.strerror}") from None
 
@@ -315,7 +315,7 @@ class Store:
             relpath = f"{relpath}.{_stamp(article.fetched_at)}"
             if relpath == previous["path"]:
                 relpath += "-1"
-        write_atomically(self.root / f"{relpath}.txt", article.text, fsync=self.fsync)
+        write_atomically(text_path(self.root, relpath), article.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
         )
@@ -349,7 +349,7 @@ class Store:
     def _keep_version(self, version: Article) -> None:
         """Write an earlier text of an article to its own stamped files and record it."""
         relpath = f"{_article_path(version)}.{_stamp(version.fetched_at)}"
-        write_atomically(self.root / f"{relpath}.txt", version.text, fsync=self.fsync)
+        write_atomically(text_path(self.root, relpath), version.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json",
             _json(version.to_dict(with_text=False)),
@@ -580,6 +580,12 @@ def _tree_size(root: Path) -> int:
             except OSError:
                 pass
     return total
+
+
+def text_path(root: Path, relpath: str) -> Path:
+    """Where an article's clean text lives. `relpath` may itself contain dots (a version's
+    stamp), so the suffix is appended, never substituted (`with_suffix` would cut the stamp)."""
+    return root / f"{relpath}.txt"
 
 
 def iso_utc(moment: datetime) -> str:
