@@ -29,7 +29,7 @@ from archiver.dedup import MIN_BAND_HITS, choose_canonical, fingerprint_params, 
 from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
 from archiver.lsh_index import KeyTable, NearIndex, Owners, bucket_pairs, count_pairs
 from archiver.models import Article
-from archiver.store import Store
+from archiver.store import Store, text_path
 from archiver.verify import VerifyRules, compare
 
 _CHUNK = 512  # candidate pairs per verification task
@@ -225,7 +225,7 @@ def rebuild(
     del rows
 
     def text_of(i: int) -> str:
-        return (root / paths[i]).with_suffix(".txt").read_text(encoding="utf-8")
+        return text_path(root, paths[i]).read_text(encoding="utf-8")
 
     params = fingerprint_params(dedup)
     if dedup.near:

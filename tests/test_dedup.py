@@ -244,6 +244,19 @@ def test_rebuild_recomputes_the_same_clusters_and_is_idempotent(store: Store) ->
     assert late.duplicate_of == "o2"
 
 
+def test_rebuild_reads_an_updated_articles_current_text(store: Store) -> None:
+    text = story(35, "en", paragraphs=8)
+    store.add_article(article("orig", text, outlet="barada"))
+    store.add_article(article("upd", story(36, "en", paragraphs=8), fetched_minutes=1))
+    # The text is replaced: the new one lives under a stamped path (`<id>.<stamp>.txt`).
+    store.add_article(
+        article("upd", f"Header\n\n{text}\n\nFooter", fetched_minutes=2), replace=True
+    )
+    stats = rebuild(store, SETTINGS)
+    assert stats.clusters == 1
+    assert fields(store, "upd") == ("orig", "orig", "near")
+
+
 def test_index_built_with_other_fingerprint_settings_is_refused(store: Store) -> None:
     deduper = Deduper(store, SETTINGS)
     add(store, deduper, article("a", story(40)))
