@@ -17,18 +17,13 @@ from dataclasses import dataclass
 from archiver.credits import is_credit_line
 from archiver.dates import is_date_line
 from archiver.models import Removal
-from archiver.normalize import fold
+from archiver.normalize import fold, match_key
 
 _NON_WORD = re.compile(r"[\W_]+")
 
 
-def line_key(line: str) -> str:
-    """A line folded and stripped of punctuation and symbols, for cue matching."""
-    return _NON_WORD.sub(" ", fold(line)).strip()
-
-
 def _keys(*phrases: str) -> tuple[str, ...]:
-    return tuple(line_key(p) for p in phrases)
+    return tuple(match_key(p) for p in phrases)
 
 
 # Whole-line cues heading a block of teaser headlines (the block goes with the header).
@@ -187,7 +182,7 @@ class Rules:
 
 def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[str], list[Removal]]:
     """Drop boilerplate from non-empty lines of extracted text; return kept lines and removals."""
-    phrases = tuple(k for k in (line_key(p) for p in rules.outlet_phrases) if k)
+    phrases = tuple(k for k in (match_key(p) for p in rules.outlet_phrases) if k)
     kept: list[str] = []
     removed: list[Removal] = []
     total = len(lines)
@@ -327,4 +322,4 @@ def _teaser_block(lines: list[str], start: int) -> int:
 def _is_headline(line: str) -> bool:
     text = line.rstrip()
     sentence = text.endswith((".", "۔")) and not text.endswith("..")
-    return not sentence and line_key(text).count(" ") < 20
+    return not sentence and match_key(text).count(" ") < 20

@@ -17,15 +17,15 @@ from urllib.parse import urljoin, urlsplit
 
 import trafilatura
 
-from archiver.boilerplate import Rules, line_key, remove_boilerplate
+from archiver.boilerplate import Rules, remove_boilerplate
 from archiver.config import Outlet
 from archiver.credits import Credits, take_credits
 from archiver.dates import FoundDate, choose_dates
 from archiver.language import detect_language
 from archiver.models import Extracted, Removal
-from archiver.normalize import fold, tidy_text, word_count
+from archiver.normalize import fold, match_key, tidy_text, word_count
 from archiver.pagemeta import PageMeta, read_page_meta
-from archiver.titles import TitleAffixes, choose_title
+from archiver.titles import TitleAffixes, choose_title, site_name_keys
 
 # Fewer words than this is navigation residue ("Home", "Menu"), not an article; the shortest
 # briefs on our outlets ("عاجل" one-liners) still run to a dozen words or more.
@@ -73,8 +73,9 @@ def extract_html(
     data: dict[str, Any] = doc.as_dict() if hasattr(doc, "as_dict") else dict(doc)
     source_lines = [line for line in tidy_text(data.get("text") or "").split("\n") if line.strip()]
     site_names = _site_names(meta, data.get("sitename"), outlet, url)
-    title = _choose_title(meta, data.get("title"), site_names, options)
-    lines, cleaned, credits = _clean_lines(source_lines, title, site_names, options)
+    name_keys = site_name_keys(site_names)
+    title = _choose_title(meta, data.get("title"), site_names, name_keys, options)
+    lines, cleaned, credits = _clean_lines(source_lines, title, name_keys, options)
     removed.extend(cleaned)
     text = "\n".join(lines)
     if word_count(text) < MIN_WORDS:
@@ -115,7 +116,11 @@ def _parse(html: str) -> Any:
 
 
 def _choose_title(
-    meta: PageMeta, fallback: str | None, site_names: list[str], options: ExtractOptions
+    meta: PageMeta,
+    fallback: str | None,
+    site_names: list[str],
+    name_keys: frozenset[str],
+    options: ExtractOptions,
 ) -> str | None:
     return choose_title(
         headline=meta.headline,
@@ -127,14 +132,15 @@ def _choose_title(
         fallback=fallback,
         site_names=site_names,
         affixes=options.learned_affixes,
+        name_keys=name_keys,
     )
 
 
 def _clean_lines(
-    lines: list[str], title: str | None, site_names: list[str], options: ExtractOptions
+    lines: list[str], title: str | None, name_keys: frozenset[str], options: ExtractOptions
 ) -> tuple[list[str], list[Removal], Credits]:
     """Title repeats and site-name lines, then boilerplate cues, then credit lines."""
-    lines, removed = _drop_title_and_site_lines(lines, title, site_names)
+    lines, removed = _drop_title_and_site_lines(lines, title, name_keys)
     outlet = options.outlet
     rules = Rules(
         outlet_phrases=outlet.boilerplate if outlet is not None else (),
@@ -157,22 +163,29 @@ def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> list[Removal]:
 
 
 def _drop_title_and_site_lines(
-    lines: list[str], title: str | None, site_names: list[str]
+    lines: list[str], title: str | None, names: frozenset[str]
 ) -> tuple[list[str], list[Removal]]:
     """The headline repeated at the top (Enab Baladi does it twice), and a line that is only the
-    site's name at the top or bottom (SOHR's header line, Syria News's closing signature)."""
-    title_key = line_key(title) if title else None
-    names = {k for k in (line_key(n) for n in site_names) if k and k.count(" ") < 8}
+    site's name at the top or bottom (SOHR's header line, Syria News's closing signature).
+
+    `names` holds the site names' match keys (`titles.site_name_keys`)."""
+    title_key = match_key(title) if title else None
     removed: list[Removal] = []
     kept = list(lines)
     for _ in range(3):
-        if len(kept) > 1 and title_key and line_key(kept[0]) == title_key:
+        if len(kept) < 2:
+            break
+        key = match_key(kept[0])
+        if title_key and key == title_key:
             removed.append(Removal(kept.pop(0), "title-repeat"))
-        elif len(kept) > 1 and line_key(kept[0]) in names:
+        elif key in names:
             removed.append(Removal(kept.pop(0), "site-name"))
+        else:
+            break
     for _ in range(2):
-        if len(kept) > 1 and line_key(kept[-1]) in names:
-            removed.append(Removal(kept.pop(), "site-name"))
+        if len(kept) < 2 or match_key(kept[-1]) not in names:
+            break
+        removed.append(Removal(kept.pop(), "site-name"))
     return kept, removed
 
 

@@ -13,8 +13,8 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
 from archiver.models import Removal
-from archiver.normalize import fold
-from archiver.titles import TitleAffixes, affix_key, split_title
+from archiver.normalize import fold, match_key
+from archiver.titles import TitleAffixes, split_title
 
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS learned_outlets (
@@ -136,8 +136,8 @@ def observe_title(conn: sqlite3.Connection, outlet: str, html_title: str) -> Non
             "INSERT INTO learned_affixes (outlet, side, affix, titles) VALUES (?, ?, ?, 1) "
             "ON CONFLICT(outlet, side, affix) DO UPDATE SET titles = titles + 1",
             [
-                (outlet, "prefix", affix_key(segments[0])),
-                (outlet, "suffix", affix_key(segments[-1])),
+                (outlet, "prefix", match_key(segments[0])),
+                (outlet, "suffix", match_key(segments[-1])),
             ],
         )
 

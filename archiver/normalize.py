@@ -59,6 +59,7 @@ _DIGITS = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
+_MATCH_NON_WORD = re.compile(r"[\W_]+")
 # Letters, digits and punctuation that `fold` maps, found by one regex pass (faster than
 # str.translate over every character of long Arabic text).
 _FOLD_MAP = {chr(k): str(v) for k, v in (_LETTERS | _DIGITS).items()}
@@ -76,6 +77,12 @@ def fold(text: str) -> str:
     text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
     text = _FOLD_CHARS.sub(_fold_char, text).casefold()
     return " ".join(text.split())
+
+
+def match_key(text: str) -> str:
+    """Text folded and stripped of punctuation, symbols and underscores: the key lines, cues,
+    title segments and site names are compared by."""
+    return _MATCH_NON_WORD.sub(" ", fold(text)).strip()
 
 
 def normalize_for_fingerprint(text: str) -> str:

@@ -12,7 +12,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from archiver.normalize import fold
+from archiver.normalize import match_key
 
 # Separators between a headline and a site name: spaced dashes, bars, bullets, colons, guillemets.
 # A dash needs a space on at least one side ("بلدي نيوز- "), so "Al-Assad" stays whole.
@@ -40,7 +40,7 @@ def _is_site(segment: str, site_names: set[str], *, extra_words: int = 2) -> boo
     """Whether a title segment names the site: a site name plus at most `extra_words` words
     ("SANA English", "Syria TV Online"). Whole headlines are judged with one extra word only,
     so "Enab Baladi wins press award" stays a headline."""
-    key = affix_key(segment)
+    key = match_key(segment)
     if not key:
         return True
     words = key.count(" ")
@@ -51,9 +51,10 @@ def _is_site(segment: str, site_names: set[str], *, extra_words: int = 2) -> boo
     )
 
 
-def affix_key(text: str) -> str:
-    """A title segment folded and stripped of punctuation, for comparing affixes and names."""
-    return re.sub(r"[\W_]+", " ", fold(text)).strip()
+def site_name_keys(site_names: Iterable[str]) -> frozenset[str]:
+    """The match keys of a site's names; a long "name" is a headline in the wrong field."""
+    keys = (match_key(n) for n in site_names if n)
+    return frozenset(k for k in keys if k and k.count(" ") < _NAME_WORDS)
 
 
 def strip_affixes(title: str, site_names: set[str], affixes: TitleAffixes) -> str:
@@ -67,11 +68,11 @@ def strip_affixes(title: str, site_names: set[str], affixes: TitleAffixes) -> st
     segments = [title[bounds[i] : bounds[i + 1]].strip() for i in range(0, len(bounds), 2)]
     start, end = 0, len(segments)
     while end - start > 1 and (
-        _is_site(segments[end - 1], site_names) or affix_key(segments[end - 1]) in affixes.suffixes
+        _is_site(segments[end - 1], site_names) or match_key(segments[end - 1]) in affixes.suffixes
     ):
         end -= 1
     while end - start > 1 and (
-        _is_site(segments[start], site_names) or affix_key(segments[start]) in affixes.prefixes
+        _is_site(segments[start], site_names) or match_key(segments[start]) in affixes.prefixes
     ):
         start += 1
     if (start, end) == (0, len(segments)):
@@ -90,10 +91,13 @@ def choose_title(
     site_names: Iterable[str],
     header_h1s: Iterable[str] = (),
     affixes: TitleAffixes = TitleAffixes(),
+    name_keys: frozenset[str] | None = None,
 ) -> str | None:
-    """Pick the article's title from the page's candidates (see module docstring)."""
-    # site names are short; a long "name" is a headline in the wrong field
-    names = {k for k in (affix_key(n) for n in site_names if n) if k and k.count(" ") < _NAME_WORDS}
+    """Pick the article's title from the page's candidates (see module docstring).
+
+    `name_keys` is `site_name_keys(site_names)` when the caller has already built it.
+    """
+    names = set(site_name_keys(site_names) if name_keys is None else name_keys)
     h1_list = [h for h in h1s if h]
     if html_title:
         names |= _header_site_names(html_title, header_h1s, names)
@@ -112,7 +116,7 @@ def choose_title(
         candidates.append(strip_affixes(fallback, names, affixes))
     for candidate in candidates:
         candidate = " ".join(candidate.split())
-        key = affix_key(candidate)
+        key = match_key(candidate)
         if key and key not in names and not _is_site(candidate, names, extra_words=1):
             return candidate
     return None
@@ -131,15 +135,15 @@ def _header_site_names(html_title: str, header_h1s: Iterable[str], names: set[st
         return set()
     found: set[str] = set()
     for h1 in header_h1s:
-        key = affix_key(h1)
+        key = match_key(h1)
         for end, rest in ((segments[-1], segments[:-1]), (segments[0], segments[1:])):
             rest_text = " ".join(rest)
-            if key == affix_key(end) and not any(_is_site(s, names) for s in rest):
-                if len(key) < len(affix_key(rest_text)):
+            if key == match_key(end) and not any(_is_site(s, names) for s in rest):
+                if len(key) < len(match_key(rest_text)):
                     found.add(key)
     return found
 
 
 def _agrees(a: str, b: str) -> bool:
-    ka, kb = affix_key(a), affix_key(b)
+    ka, kb = match_key(a), match_key(b)
     return bool(ka and kb) and (ka == kb or (len(ka) > 15 and (ka in kb or kb in ka)))

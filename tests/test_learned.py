@@ -17,8 +17,7 @@ from archiver.learned import (
     observe_lines,
     observe_title,
 )
-from archiver.normalize import fold
-from archiver.titles import affix_key
+from archiver.normalize import fold, match_key
 
 APPEAL = "ادعموا صحافتنا المستقلة بالتبرع عبر موقعنا الإلكتروني"
 
@@ -101,7 +100,7 @@ def test_title_affixes_are_learned_by_side(conn: sqlite3.Connection) -> None:
         observe_title(conn, "baladi", f"خبر رقم {n} عن المياه - It's Over 9000!")
     observe_title(conn, "baladi", "عنوان بلا لاحقة")
     affixes = learned_affixes(conn, "baladi")
-    assert affix_key("It's Over 9000!") in affixes.suffixes
+    assert match_key("It's Over 9000!") in affixes.suffixes
     assert affixes.prefixes == frozenset()
     assert learned_affixes(conn, "other").suffixes == frozenset()
 

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-from archiver.titles import TitleAffixes, affix_key, choose_title, strip_affixes
+from archiver.normalize import match_key
+from archiver.titles import TitleAffixes, choose_title, strip_affixes
 
 HEADLINE = "Repairs begin on Tal Warda water network"
 
 
 def test_suffix_and_prefix_matching_the_site_name_are_stripped() -> None:
-    names = {affix_key("Enab Olive"), affix_key("بلدي ميرور")}
+    names = {match_key("Enab Olive"), match_key("بلدي ميرور")}
     assert strip_affixes(f"{HEADLINE} | Enab Olive", names, TitleAffixes()) == HEADLINE
     assert strip_affixes(f"بلدي ميرور - {HEADLINE}", names, TitleAffixes()) == HEADLINE
     assert strip_affixes(f"بلدي ميرور- {HEADLINE}", names, TitleAffixes()) == HEADLINE
@@ -19,7 +20,7 @@ def test_suffix_and_prefix_matching_the_site_name_are_stripped() -> None:
 
 def test_inner_dashes_of_the_headline_survive() -> None:
     title = "Daraa - Quneitra road reopens after repairs | Enab Olive"
-    assert strip_affixes(title, {affix_key("Enab Olive")}, TitleAffixes()) == (
+    assert strip_affixes(title, {match_key("Enab Olive")}, TitleAffixes()) == (
         "Daraa - Quneitra road reopens after repairs"
     )
 
@@ -39,7 +40,7 @@ def test_mirror_blog_name_in_title_and_header_is_not_the_title() -> None:
 
 
 def test_learned_suffix_is_stripped_without_any_site_name() -> None:
-    affixes = TitleAffixes(suffixes=frozenset({affix_key("It's Over 9000!")}))
+    affixes = TitleAffixes(suffixes=frozenset({match_key("It's Over 9000!")}))
     assert strip_affixes(f"{HEADLINE} - It's Over 9000!", set(), affixes) == HEADLINE
     assert strip_affixes(f"{HEADLINE} - It's Over 9000!", set(), TitleAffixes()) == (
         f"{HEADLINE} - It's Over 9000!"
@@ -111,7 +112,7 @@ def test_a_headline_that_names_the_outlet_is_still_a_title() -> None:
 
 
 def test_site_names_match_whole_words_only() -> None:
-    names = {affix_key("SANA")}
+    names = {match_key("SANA")}
     title = "Residents of Hasana village return | SANA"
     assert strip_affixes(title, names, TitleAffixes()) == "Residents of Hasana village return"
     assert strip_affixes("Hasana News - Water returns", names, TitleAffixes()) == (
