@@ -27,18 +27,16 @@ _ORIGIN = re.compile(
     r"|^(?:نشر|نشرت)(?: هذا)?(?: المقال| الخبر| التقرير| الماده)?"
     r" (?:اولا|في الاصل|لاول مره)(?: في| على| عبر)+ (?P<who_ar>.{2,60})$"
 )
-# Labels that introduce names; "by" alone needs capitalised names (see _byline_names).
-_ROLES = (
+# Labels that introduce names even without a colon: they mean nothing else.
+_BARE_LABELS = (
     r"written by|reporting by|reported by|report by|words by|story by|contributed by|"
-    r"prepared by|edited by|editing by|translated by|translation|photos? by|"
-    r"بقلم|كتب|كتبت|كتبه|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
+    r"prepared by|edited by|editing by|translated by|photos? by|بقلم|كتب|كتبت|كتبه"
 )
+# Labels that introduce names; "by" alone needs capitalised names (see _byline_names). The
+# ambiguous ones ("تحرير" also means "liberation") need a colon or a dash (see _names_follow).
+_ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
 _ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
-# Labels that introduce names even without a colon.
-_BARE_LABEL = re.compile(
-    r"^(?:written by|reporting by|reported by|report by|words by|story by|contributed by|"
-    r"prepared by|edited by|editing by|translated by|photos? by|بقلم|كتب|كتبت|كتبه)\s"
-)
+_BARE_LABEL = re.compile(rf"^(?:{_BARE_LABELS})\s")
 _BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
@@ -117,8 +115,9 @@ def _byline_names(text: str, folded: str) -> list[str]:
     parts = _PART_SPLIT.split(text) if _ROLE_LINE.match(folded) else [text]
     for part in parts:
         part = part.strip()
-        role = _ROLE_LINE.match(fold(part))
-        if role is not None and _names_follow(part):
+        folded_part = folded if len(parts) == 1 else fold(part)  # `text` is already stripped
+        role = _ROLE_LINE.match(folded_part)
+        if role is not None and _names_follow(part, folded_part):
             names.extend(_split_names(_cut_label(part)))
             continue
         by = _BY.match(part)
@@ -130,13 +129,14 @@ def _byline_names(text: str, folded: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _names_follow(part: str) -> bool:
+def _names_follow(part: str, folded: str) -> bool:
     """A label with a colon (or a dash) introduces names. Without one, the label must be
     unambiguous ("Reporting by", "بقلم"; not "تحرير", which also means "liberation") and only a
-    few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news)."""
+    few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news).
+    `folded` is `fold(part)`."""
     if re.match(r"^[^:：]{1,25}(?:[:：]|\s+[-–]\s+)", part):
         return True
-    if _BARE_LABEL.match(fold(part)) is None:
+    if _BARE_LABEL.match(folded) is None:
         return False
     rest = _cut_label(part).strip()
     return 0 < len(rest.split()) <= 4 and not rest.endswith((".", "!", "?", "؟"))

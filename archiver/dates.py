@@ -47,7 +47,7 @@ _MONTH_FORMS = {
     5: "ايار|مايو|ماي|may",
     6: "حزيران|يونيو|يونيه|جوان|june|jun",
     7: "تموز|يوليو|يوليه|جويليه|july|jul",
-    8: "اب|اغسطس|اغسطس|اوت|august|aug",
+    8: "اب|اغسطس|اوت|august|aug",
     9: "ايلول|سبتمبر|september|sept|sep",
     10: "تشرين الاول|تشرين اول|تشرين 1|اكتوبر|اوكتوبر|october|oct",
     11: "تشرين الثاني|تشرين ثاني|تشرين 2|نوفمبر|november|nov",
@@ -141,12 +141,14 @@ def parse_date(value: str) -> FoundDate | None:
     return find_text_date(value)
 
 
-def find_text_date(text: str) -> FoundDate | None:
-    """The first full date (day, month, year) written in `text`, in Arabic or English."""
-    folded = fold(text)
+def find_text_date(text: str, *, folded: bool = False) -> FoundDate | None:
+    """The first full date (day, month, year) written in `text`, in Arabic or English.
+
+    `folded=True` says `text` is already `normalize.fold`ed, so it is not folded again."""
+    folded_text = text if folded else fold(text)
     best: tuple[int, FoundDate] | None = None
     for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY):
-        for match in pattern.finditer(folded):
+        for match in pattern.finditer(folded_text):
             found = _from_match(match)
             if found is not None:
                 if best is None or match.start() < best[0]:
@@ -155,14 +157,16 @@ def find_text_date(text: str) -> FoundDate | None:
     return best[1] if best else None
 
 
-def is_date_line(text: str) -> bool:
+def is_date_line(text: str, *, folded: bool = False) -> bool:
     """Whether `text` only states a date ("نشر في: 12/03/2021 - 10:30", "UPDATED: Tue., Nov. 19,
     2019"): one full date, an optional label and weekday, nothing else (a tweet's attribution
-    line or an exhibition's date range is not a publication date line)."""
-    folded = fold(text)
-    if "@" in folded or len(_YEAR.findall(folded)) != 1 or find_text_date(folded) is None:
+    line or an exhibition's date range is not a publication date line).
+
+    `folded=True` says `text` is already `normalize.fold`ed, so it is not folded again."""
+    line = text if folded else fold(text)
+    if "@" in line or len(_YEAR.findall(line)) != 1 or find_text_date(line, folded=True) is None:
         return False
-    residue = _DATE_LABEL.sub(" ", folded, count=1)
+    residue = _DATE_LABEL.sub(" ", line, count=1)
     residue = _NOT_DATE_WORDS.sub(" ", re.sub(_MONTH_RE, " ", residue))
     return len(residue.split()) <= 1
 

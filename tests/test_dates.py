@@ -16,6 +16,7 @@ from archiver.dates import (
     parse_date,
     parse_iso,
 )
+from archiver.normalize import fold
 from archiver.pagemeta import PageMeta
 
 
@@ -203,6 +204,8 @@ def test_modified_date_is_read() -> None:
 )
 def test_date_only_lines(line: str, expected: bool) -> None:
     assert is_date_line(line) is expected
+    # the path for callers that folded the line already gives the same answer
+    assert is_date_line(fold(line), folded=True) is expected
 
 
 def test_day_and_month_without_year_resolve_against_the_fetch_date() -> None:
