@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 
 from archiver.credits import is_credit_line
 from archiver.dates import is_date_line
@@ -78,10 +79,9 @@ _WIDGETS = frozenset(
         "subscribe", "اشترك", "follow us", "تابعونا", "source link", "copy link", "نسخ الرابط",
         "attached with photos and video", "photo and video attached",
         "attached with pictures and video", "مرفق بالصور والفيديو", "مرفق بالفيديو والصور",
-        *_COMMENT_NOTICES, "إقرأ أيضاً", "الخبر التالي", "الخبر السابق", "next article",
-        "previous article",
-        "next post", "previous post", "المقال التالي", "المقال السابق", "read more",
-        "اقرأ المزيد", "continue reading", "أكمل القراءة", "languages", "available in",
+        *_COMMENT_NOTICES, "الخبر التالي", "الخبر السابق", "next article", "previous article",
+        "next post", "previous post", "المقال التالي", "المقال السابق", "اقرأ المزيد",
+        "continue reading", "أكمل القراءة", "languages", "available in",
         "download the full paper", "download the full report", "download pdf",
         "تحميل التقرير كاملاً", "تحميل الملف", "print this article", "طباعة الخبر",
     )
@@ -127,7 +127,7 @@ _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائ�
 _DISCLAIMERS = _keys(
     "does not necessarily reflect", "do not necessarily reflect", "has not verified the content",
     "views set out in this article", "this article was translated and edited by",
-    "لا تعبر بالضرورة عن", "لا تعبر بالضرورة", "لا يعبر بالضرورة", "لا تعبر عن رأي",
+    "لا تعبر بالضرورة", "لا يعبر بالضرورة", "لا تعبر عن رأي",
     "لا تعكس رأي", "do not reflect the views", "not necessarily those of",
 )  # fmt: skip
 # Comment-policy notices under an article: a policy phrase together with a comments word.
@@ -178,11 +178,21 @@ class Rules:
 
     outlet_phrases: tuple[str, ...] = ()  # layer 2, from the outlet's config
     learned: frozenset[str] = frozenset()  # layer 3, folded lines learned from the archive
+    # match keys of `outlet_phrases`, computed once per outlet's phrases, not per page
+    phrase_keys: tuple[str, ...] = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "phrase_keys", _phrase_keys(self.outlet_phrases))
+
+
+@lru_cache(maxsize=256)
+def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(k for k in (match_key(p) for p in phrases) if k)
 
 
 def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[str], list[Removal]]:
     """Drop boilerplate from non-empty lines of extracted text; return kept lines and removals."""
-    phrases = tuple(k for k in (match_key(p) for p in rules.outlet_phrases) if k)
+    phrases = rules.phrase_keys
     kept: list[str] = []
     removed: list[Removal] = []
     total = len(lines)
@@ -249,7 +259,7 @@ def _line_reason(
         if match is not None and _starts_with(key, match.group()):
             return "cue:continue-reading"
     edge = index < 3 or index >= total - 4
-    if edge and words <= 12 and is_date_line(folded):
+    if edge and words <= 12 and is_date_line(folded, folded=True):
         return "cue:date-line"
     if edge and words <= 80 and any(d in key for d in _DISCLAIMERS):
         return "cue:disclaimer"
