@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
@@ -183,7 +184,7 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
     Raises `WarcFormatError` at the first damaged record (those before it were yielded), so a
     truncated download never passes a cut page off as a whole one.
     """
-    for record in ArchiveIterator(stream, arc2warc=True):
+    for record in _records(stream):
         if record.rec_type not in ("response", "resource"):
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
@@ -191,7 +192,10 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             raise WarcFormatError("a response record has no WARC-Target-URI")
         record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
         fetched = _parse_warc_date(record.rec_headers.get_header("WARC-Date"))
-        body = record.content_stream().read()
+        try:
+            body = record.content_stream().read()
+        except (zlib.error, EOFError, OSError) as exc:
+            raise WarcFormatError(f"the record of {uri} cannot be read: {exc}") from None
         if getattr(record.raw_stream, "limit", 0) > 0:
             # warcio hands out a short body when the file ends inside the record.
             raise WarcFormatError(f"the record of {uri} is truncated")
@@ -208,6 +212,19 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
         )
         yield Capture(page, record_id)
     _check_gzip_complete(stream)
+
+
+def _records(stream: BinaryIO) -> Iterator[Any]:
+    """warcio's records, its own errors turned into `WarcFormatError` (the file's fault)."""
+    records = ArchiveIterator(stream, arc2warc=True)
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            return
+        except (ArchiveLoadFailed, zlib.error, EOFError) as exc:
+            raise WarcFormatError(f"not a readable WARC record: {exc}") from None
+        yield record
 
 
 def _check_gzip_complete(stream: BinaryIO) -> None:

@@ -30,17 +30,20 @@ def command(app: App, warcs: tuple[Path, ...]) -> None:
     with app.open_store(write=True) as store:
         pipeline = Pipeline(app.settings, store)
         for path in warcs:
+            # A damaged or unreadable file fails itself, not the batch; anything else (the
+            # archive's disk, a bug) stops the run as usual.
             try:
                 with open(path, "rb") as stream:
                     for _ in tally.stream(pipeline.import_warc(stream)):
                         pass
-            except Exception as exc:  # noqa: BLE001 - a broken WARC fails itself, not the batch
-                if type(exc).__module__.startswith("archiver") and not isinstance(
-                    exc, WarcFormatError
-                ):
-                    raise
+            except WarcFormatError as exc:
                 tally.counts["failed"] += 1
                 echo_err(f"Error: {path}: not a readable WARC file ({exc})")
+            except OSError as exc:
+                if exc.filename != str(path):
+                    raise  # not the input file's fault
+                tally.counts["failed"] += 1
+                echo_err(f"Error: {path}: {exc.strerror}")
     if not app.quiet:
         echo_err(tally.summary("import"))
     click.get_current_context().exit(int(exit_code_for_statuses(tally.counts)))
