@@ -44,11 +44,15 @@ def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) ->
 
 
 def parse_fields(ctx: click.Context, param: click.Parameter, value: str | None) -> tuple[str, ...]:
-    """A comma-separated list of record field names, each checked."""
+    """A comma-separated list of metadata field names, each checked.
+
+    The text is not metadata (`show --text` and `export` give it), and stored records have no
+    status or error: asking for them would only print nulls.
+    """
     if not value:
         return ()
     fields = tuple(f.strip() for f in value.split(",") if f.strip())
-    known = (*ARTICLE_FIELDS, "status", "error")
+    known = tuple(f for f in ARTICLE_FIELDS if f != "text")
     for name in fields:
         if name not in known:
             raise click.BadParameter(f"unknown field {name!r}; known: {', '.join(known)}")

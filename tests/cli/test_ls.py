@@ -105,3 +105,10 @@ def test_ls_default_archive_is_archiver_home(tmp_path: Path, hermetic_env: Path)
 
     result = CliRunner().invoke(main, ["ls", "--fields", "id"])
     assert result.exit_code == 0 and len(records(result)) == 4
+
+
+@pytest.mark.parametrize("field", ["text", "status", "error"])
+def test_fields_that_ls_cannot_show_are_usage_errors(archive: Path, field: str) -> None:
+    result = invoke(None, archive, "ls", "--fields", f"id,{field}")
+    assert result.exit_code == 2
+    assert f"unknown field {field!r}" in result.stderr and result.stdout == ""
