@@ -132,19 +132,18 @@ class Deduper:
         matches = self._exact(article) or self._near(article)
         if not matches:
             return DedupDecision(cluster=article.id)
-        best_other, best = matches[0]
         clusters = {o.cluster or o.id for o, _ in matches}
         members = self._members(clusters, [o for o, _ in matches], exclude=article.id)
         canonical = choose_canonical([*members, article], self.settings)
-        cluster = canonical.id
-        self._pending[article.id] = _Pending(
-            cluster, clusters, canonical.id, {o.id: m for o, m in matches}
-        )
+        by_id = {o.id: m for o, m in matches}
+        # `index` settles the recorded members (an article stored before clusters were
+        # recorded has none to rewrite).
+        recorded = tuple(m for m in members if m.cluster in clusters)
+        self._pending[article.id] = _Pending(canonical.id, clusters, by_id, recorded)
         if canonical.id == article.id:
-            return DedupDecision(cluster=cluster)
-        if canonical.id in self._pending[article.id].matches:
-            best = self._pending[article.id].matches[canonical.id]
-        return DedupDecision(cluster, canonical.id, best.similarity, best.method)
+            return DedupDecision(cluster=canonical.id)
+        best = by_id.get(canonical.id, matches[0][1])
+        return DedupDecision(canonical.id, canonical.id, best.similarity, best.method)
 
     def _members(
         self, clusters: set[str], matched: list[Article], *, exclude: str
@@ -165,30 +164,31 @@ class Deduper:
             return []
         fp = self.fingerprinter.fingerprint(article.text)
         self._fingerprints[article.id] = fp
-        found: list[tuple[Article, Match]] = []
         ids = self.candidates(fp, exclude=article.id)
         if not ids:
-            return found
-        marks = ",".join("?" * len(ids))
-        labels = dict(
-            self.store.conn.execute(
-                f"SELECT id, COALESCE(cluster, id) FROM articles WHERE id IN ({marks})", ids
-            ).fetchall()
-        )
-        joined: set[str] = set()
+            return []
+        # One verified member per cluster is enough (and keeps big clusters cheap): each
+        # cluster's candidates are tried in order until one verifies.
+        records = self.store.get_many(ids, with_text=False)
+        queues: dict[str, list[str]] = {}
         for other_id in ids:
-            # One verified member per cluster is enough (and keeps big clusters cheap).
-            if other_id not in labels or labels[other_id] in joined:
-                continue
-            other = self.store.get(other_id)
-            if other is None:
-                continue
-            match = compare(fp.tokens, tokenize(other.text), self.rules)
-            if match is not None:
-                found.append((other, match))
-                joined.add(labels[other_id])
-        found.sort(key=lambda pair: -pair[1].similarity)
-        return found
+            if other_id in records:
+                other = records[other_id]
+                queues.setdefault(other.cluster or other.id, []).append(other_id)
+        firsts = self.store.get_many([queue[0] for queue in queues.values()])  # all verified
+        rank = {other_id: i for i, other_id in enumerate(ids)}
+        found: list[tuple[int, Article, Match]] = []
+        for queue in queues.values():
+            for other_id in queue:
+                full = firsts.get(other_id) or self.store.get(other_id)
+                if full is None:
+                    continue
+                match = compare(fp.tokens, tokenize(full.text), self.rules)
+                if match is not None:
+                    found.append((rank[other_id], full, match))
+                    break
+        found.sort(key=lambda hit: (-hit[2].similarity, hit[0]))
+        return [(other, match) for _, other, match in found]
 
     def candidates(self, fp: Fingerprint, *, exclude: str | None = None) -> list[str]:
         """Ids of indexed articles worth verifying against `fp`, most shared keys first."""
@@ -209,16 +209,17 @@ class Deduper:
 
     def _settle(self, article: Article, pending: _Pending) -> None:
         """Point every member of the joined clusters at one label and one canonical."""
+        if _settled(pending):  # the usual case: a copy joining a cluster whose canonical stays
+            return
         canonical_id = pending.canonical
         canonical_tokens: tuple[str, ...] | None = None
         with self.store.transaction():
-            members = self._members(pending.clusters, [], exclude=article.id)
-            for member in members:
+            for member in pending.members:
                 if member.id == canonical_id:
-                    if member.cluster != pending.cluster or member.duplicate_of is not None:
+                    if member.cluster != canonical_id or member.duplicate_of is not None:
                         self.store.update_dedup(
                             member.id,
-                            cluster=pending.cluster,
+                            cluster=canonical_id,
                             duplicate_of=None,
                             similarity=None,
                             method=None,
@@ -242,13 +243,13 @@ class Deduper:
                     match = match or next(iter(pending.matches.values()))
                     similarity, method = match.similarity, match.method
                 if (member.cluster, member.duplicate_of, member.dedup_method) != (
-                    pending.cluster,
+                    canonical_id,
                     canonical_id,
                     method,
                 ):
                     self.store.update_dedup(
                         member.id,
-                        cluster=pending.cluster,
+                        cluster=canonical_id,
                         duplicate_of=canonical_id,
                         similarity=similarity,
                         method=method,
@@ -259,7 +260,24 @@ class Deduper:
 class _Pending:
     """What `decide` found, kept for `index` (which runs once the article is stored)."""
 
-    cluster: str  # the label the article joins: the canonical member's id
+    canonical: str  # the canonical member's id: also the label the article's cluster gets
     clusters: set[str]  # every cluster it matched (more than one: they merge)
-    canonical: str
     matches: dict[str, Match]  # verified matches by article id
+    members: tuple[Article, ...]  # the recorded members of those clusters, without the article
+
+
+def _settled(pending: _Pending) -> bool:
+    """Whether `_settle` would rewrite nothing: one cluster, already labelled by the canonical,
+    the canonical pointing nowhere and every other member at it with a method."""
+    if len(pending.clusters) != 1:
+        return False
+    label = pending.canonical
+    for member in pending.members:
+        if member.cluster != label:
+            return False
+        if member.id == label:
+            if member.duplicate_of is not None:
+                return False
+        elif member.duplicate_of != label or member.dedup_method is None:
+            return False
+    return True

@@ -71,6 +71,27 @@ def test_reposts_join_the_original(store: Store) -> None:
     assert fields(store, "other") == ("other", None, None)
 
 
+def test_a_copy_joining_a_settled_cluster_rewrites_nothing(
+    store: Store, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    deduper = Deduper(store, SETTINGS)
+    text = story(7, "en", paragraphs=8)
+    add(store, deduper, article("orig", text, outlet="barada"))
+    add(store, deduper, article("copy1", "Breaking\n\n" + text, fetched_minutes=1))
+    late = article("copy2", text + "\n\nShare this", fetched_minutes=2)
+    decision = deduper.decide(late)
+    late.cluster, late.duplicate_of = decision.cluster, decision.duplicate_of
+    late.similarity, late.dedup_method = decision.similarity, decision.method
+    store.add_article(late)
+    opened: list[str] = []
+    real = store.transaction
+    monkeypatch.setattr(store, "transaction", lambda: opened.append("tx") or real())
+    deduper.index(late)
+    assert opened == []  # the members already carry the label and canonical: no write
+    assert fields(store, "copy2") == ("orig", "orig", "near")
+    assert fields(store, "copy1") == ("orig", "orig", "near")
+
+
 def test_a_later_found_earlier_original_takes_over(store: Store) -> None:
     deduper = Deduper(store, SETTINGS)
     text = story(3, "en", paragraphs=8)
