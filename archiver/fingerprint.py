@@ -231,7 +231,10 @@ class Fingerprinter:
     def __init__(self, params: FingerprintParams | None = None) -> None:
         self.params = params or FingerprintParams()
         rng = np.random.default_rng(self.params.seed)
-        # Multiply-shift hashing: (a*x + b) >> 32 with odd a is a universal family on 64 bits.
+        # Only `_b[0]` is used (the salt of one-permutation hashing): `_a` and the rest of `_b`
+        # are left from per-permutation hashing. The draws stay because every later parameter
+        # follows them in the seeded stream: changing them changes every index key (an archive
+        # would need `dedup --rebuild`).
         self._a = rng.integers(1, 2**63, self.params.num_perm, dtype=np.uint64) | np.uint64(1)
         self._b = rng.integers(0, 2**63, self.params.num_perm, dtype=np.uint64)
         rows = self.params.num_perm // self.params.bands
@@ -245,7 +248,8 @@ class Fingerprinter:
         )
 
     def fingerprint(self, text: str, *, with_tokens: bool = True) -> Fingerprint:
-        """Fingerprint one text (`with_tokens=False`: keys only, for batch indexing)."""
+        """Fingerprint one text (`with_tokens=False`: signature and keys, no word list, for
+        callers that never verify against it; batch indexing uses `batch_keys`)."""
         shingles = text_shingles(text)
         signature = self.minhash(shingles)
         return Fingerprint(
@@ -296,21 +300,8 @@ class Fingerprinter:
         note added on top or a cut after the third paragraph leaves every window of the shared
         text intact; a window needs only its own few lines, not what came before.
         """
-        p = self.params
-        n = len(shingles)
-        if n < p.window_length:
-            return np.zeros(0, np.int64)
-        picked = (shingles[: n - p.window_length + 1] >> np.uint64(40)) % np.uint64(
-            p.window_divisor
-        ) == 0
-        anchors = np.flatnonzero(picked)
-        if len(anchors) == 0:
-            return np.zeros(0, np.int64)
-        windows = np.lib.stride_tricks.sliding_window_view(shingles, p.window_length)[anchors]
-        with np.errstate(over="ignore"):
-            sums = (windows * self._window_pos[None, :]).sum(axis=1, dtype=np.uint64)
-            keys = _mix(sums ^ self._window_salt)
-        return ((keys & np.uint64(WINDOW_BIT - 1)) | np.uint64(WINDOW_BIT)).astype(np.int64)
+        keys, _ = self._batch_windows(shingles, np.zeros(len(shingles), np.intp))
+        return keys
 
     def batch_keys(
         self, texts: Sequence[str]
@@ -380,6 +371,8 @@ class Fingerprinter:
     def _batch_windows(
         self, shingles: U64, shingle_doc: npt.NDArray[np.intp]
     ) -> tuple[I64, npt.NDArray[np.intp]]:
+        """Window keys of a batch (see `window_keys`) and the text each belongs to; a window
+        must lie inside one text (`shingle_doc[i]`: the text of shingle i)."""
         p = self.params
         n = len(shingles)
         if n < p.window_length:
