@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import hashlib
 import sqlite3
-from collections.abc import Iterable, Iterator
-from contextlib import contextmanager
+from collections.abc import Iterable
 
 from archiver.models import Removal
 from archiver.normalize import fold, match_key
+from archiver.sqltx import Transaction
 from archiver.titles import TitleAffixes, split_title
 
 SCHEMA = """
@@ -59,7 +59,7 @@ def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
     """Count each distinct line of one stored article of `outlet`."""
     lines = {fold(line) for line in text.split("\n")}
     lines = {line for line in lines if MIN_LINE_CHARS <= len(line) <= MAX_LINE_CHARS}
-    with _transaction(conn):
+    with Transaction(conn):
         conn.execute(
             "INSERT INTO learned_outlets (outlet, articles) VALUES (?, 1) "
             "ON CONFLICT(outlet) DO UPDATE SET articles = articles + 1",
@@ -85,22 +85,26 @@ def observe_article(
     conn: sqlite3.Connection,
     outlet: str,
     text: str,
-    removed: Iterable[Removal | dict[str, str]] = (),
+    removed: Iterable[Removal] = (),
     html_title: str | None = None,
 ) -> None:
     """Observe a stored article: its text plus the lines already removed as learned, and its title.
 
     Learned lines are removed before storing, so they are counted back in here; otherwise a
-    learned line would stop being seen and fall below the threshold.
+    learned line would stop being seen and fall below the threshold. Lines and title are
+    counted in one transaction.
     """
-    again = [
-        r.text if isinstance(r, Removal) else r.get("text", "")
-        for r in removed
-        if (r.reason if isinstance(r, Removal) else r.get("reason")) == "learned-line"
-    ]
-    observe_lines(conn, outlet, "\n".join([text, *again]))
-    if html_title:
-        observe_title(conn, outlet, html_title)
+    again = [r.text for r in removed if r.reason == "learned-line"]
+    with Transaction(conn):
+        observe_lines(conn, outlet, "\n".join([text, *again]))
+        if html_title:
+            observe_title(conn, outlet, html_title)
+
+
+def learned_options(conn: sqlite3.Connection, outlet: str) -> tuple[frozenset[str], TitleAffixes]:
+    """What the archive learned for `outlet` (a configured outlet's name or a site's host, as in
+    `pipeline.outlet_key`): its boilerplate lines and its title affixes."""
+    return learned_lines(conn, outlet), learned_affixes(conn, outlet)
 
 
 def learned_lines(conn: sqlite3.Connection, outlet: str) -> frozenset[str]:
@@ -124,7 +128,7 @@ def _line_key(line: str) -> int:
 def observe_title(conn: sqlite3.Connection, outlet: str, html_title: str) -> None:
     """Count the first and last segments of one page `<title>` of `outlet`."""
     segments = split_title(html_title)
-    with _transaction(conn):
+    with Transaction(conn):
         conn.execute(
             "INSERT INTO learned_outlets (outlet, titles) VALUES (?, 1) "
             "ON CONFLICT(outlet) DO UPDATE SET titles = titles + 1",
@@ -160,26 +164,3 @@ def _count(conn: sqlite3.Connection, outlet: str, column: str) -> int:
         f"SELECT {column} FROM learned_outlets WHERE outlet = ?", (outlet,)
     ).fetchone()
     return int(row[0]) if row else 0
-
-
-@contextmanager
-def _transaction(conn: sqlite3.Connection) -> Iterator[None]:
-    """One transaction for a batch of upserts, whatever the connection's isolation mode.
-
-    Inside a caller's open transaction nothing is committed here; an autocommit connection
-    (the store's, isolation_level=None) gets an explicit BEGIN/COMMIT so a whole article's
-    lines cost one commit, not one per line.
-    """
-    if conn.in_transaction:
-        yield
-    elif conn.isolation_level is None:
-        conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield
-        except BaseException:
-            conn.execute("ROLLBACK")
-            raise
-        conn.execute("COMMIT")
-    else:
-        with conn:
-            yield

@@ -33,6 +33,7 @@ from archiver.learned import SCHEMA as LEARNED_SCHEMA
 from archiver.lock import ArchiveLock
 from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
+from archiver.sqltx import Transaction
 from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
 
 SCHEMA_VERSION = 1
@@ -467,9 +468,9 @@ class Store:
             ),
         )
 
-    def transaction(self) -> _Transaction:
+    def transaction(self) -> Transaction:
         """A context manager for one IMMEDIATE transaction (nested uses join the outer one)."""
-        return _Transaction(self.conn)
+        return Transaction(self.conn)
 
     # -- statistics ------------------------------------------------------------------------
 
@@ -513,28 +514,6 @@ class FetchRow:
     error: str | None = None
     article_id: str | None = None
     warc: WarcLocation | None = None
-
-
-class _Transaction:
-    def __init__(self, conn: sqlite3.Connection) -> None:
-        self.conn = conn
-        self.outer = False
-
-    def __enter__(self) -> sqlite3.Connection:
-        self.outer = not self.conn.in_transaction
-        if self.outer:
-            self.conn.execute("BEGIN IMMEDIATE")
-        return self.conn
-
-    def __exit__(
-        self, kind: type[BaseException] | None, exc: BaseException | None, tb: TracebackType | None
-    ) -> None:
-        if not self.outer:
-            return
-        if kind is None:
-            self.conn.execute("COMMIT")
-        else:
-            self.conn.execute("ROLLBACK")
 
 
 def _where(flt: ArticleFilter) -> tuple[str, list[Any]]:

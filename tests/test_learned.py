@@ -13,10 +13,12 @@ from archiver.learned import (
     SCHEMA,
     learned_affixes,
     learned_lines,
+    learned_options,
     observe_article,
     observe_lines,
     observe_title,
 )
+from archiver.models import Removal
 from archiver.normalize import fold, match_key
 
 APPEAL = "ادعموا صحافتنا المستقلة بالتبرع عبر موقعنا الإلكتروني"
@@ -69,8 +71,29 @@ def test_removed_learned_lines_keep_counting(conn: sqlite3.Connection) -> None:
         observe_lines(conn, "zaytoun", _article(n))
     text_without = _article(5).replace("\n" + APPEAL, "")
     for _ in range(20):
-        observe_article(conn, "zaytoun", text_without, [{"text": APPEAL, "reason": "learned-line"}])
+        observe_article(conn, "zaytoun", text_without, [Removal(APPEAL, "learned-line")])
     assert fold(APPEAL) in learned_lines(conn, "zaytoun")
+
+
+def test_an_article_is_observed_in_one_transaction(conn: sqlite3.Connection) -> None:
+    statements: list[str] = []
+    conn.set_trace_callback(statements.append)
+    observe_article(conn, "zaytoun", _article(0), html_title="خبر - زيتون بوست")
+    conn.set_trace_callback(None)
+    assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
+        "BEGIN IMMEDIATE",
+        "COMMIT",
+    ]
+    assert not conn.in_transaction
+
+
+def test_learned_options_are_the_lines_and_the_affixes(conn: sqlite3.Connection) -> None:
+    for n in range(6):
+        observe_article(conn, "site.example", _article(n), html_title=f"خبر {n} - زيتون بوست")
+    lines, affixes = learned_options(conn, "site.example")
+    assert lines == learned_lines(conn, "site.example") and fold(APPEAL) in lines
+    assert affixes == learned_affixes(conn, "site.example")
+    assert match_key("زيتون بوست") in affixes.suffixes
 
 
 def test_learned_lines_persist_and_feed_extraction(tmp_path: Path) -> None:
