@@ -11,7 +11,7 @@ from archiver.store import Store
 from cli import App
 from cli.exit import EPILOG
 from cli.options import parse_date
-from cli.output import write_jsonl
+from cli.output import member_row, write_jsonl
 
 
 @click.command("clusters", epilog=EPILOG)
@@ -71,16 +71,5 @@ def iter_clusters(
             "canonical": canonical.id,
             "canonical_url": canonical.url,
             "published": canonical.published,
-            "members": [
-                {
-                    "id": m.id,
-                    "url": m.url,
-                    "outlet": m.outlet,
-                    "published": m.published,
-                    "similarity": m.similarity,
-                    "method": m.dedup_method,
-                    "duplicate_of": m.duplicate_of,
-                }
-                for m in members
-            ],
+            "members": [member_row(m) for m in members],
         }

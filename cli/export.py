@@ -13,7 +13,7 @@ from archiver.models import ARTICLE_FIELDS
 from archiver.store import Store
 from cli import App
 from cli.exit import EPILOG
-from cli.output import write_jsonl, write_table
+from cli.output import write_rows
 
 
 @click.command("export", epilog=EPILOG)
@@ -43,8 +43,4 @@ def command(app: App, fmt: str, output: Path | None) -> None:
 
 
 def _write(store: Store, fmt: str, out: TextIO) -> None:
-    rows = (a.to_dict() for a in store.iter_articles())
-    if fmt == "jsonl":
-        write_jsonl(rows, out)
-    else:
-        write_table(rows, ARTICLE_FIELDS, "csv", out)
+    write_rows((a.to_dict() for a in store.iter_articles()), ARTICLE_FIELDS, fmt, out)

@@ -6,9 +6,9 @@ import click
 
 from archiver.pipeline import Pipeline
 from cli import App
-from cli.exit import EPILOG, exit_code_for_statuses
+from cli.exit import EPILOG
 from cli.options import read_inputs
-from cli.output import Tally, echo_err
+from cli.output import Tally
 
 
 @click.command("fetch", epilog=EPILOG)
@@ -28,8 +28,5 @@ def command(app: App, urls: tuple[str, ...]) -> None:
     inputs = read_inputs(urls, "URLs")
     tally = Tally()
     with app.open_store(write=True) as store:
-        for _ in tally.stream(Pipeline(app.settings, store).fetch_urls(inputs)):
-            pass
-    if not app.quiet:
-        echo_err(tally.summary("fetch"))
-    click.get_current_context().exit(int(exit_code_for_statuses(tally.counts)))
+        tally.write(Pipeline(app.settings, store).fetch_urls(inputs))
+    tally.finish("fetch", quiet=app.quiet)

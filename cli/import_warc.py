@@ -9,7 +9,7 @@ import click
 from archiver.pipeline import Pipeline
 from archiver.warc import WarcFormatError
 from cli import App
-from cli.exit import EPILOG, exit_code_for_statuses
+from cli.exit import EPILOG
 from cli.output import Tally, echo_err
 
 
@@ -34,8 +34,7 @@ def command(app: App, warcs: tuple[Path, ...]) -> None:
             # archive's disk, a bug) stops the run as usual.
             try:
                 with open(path, "rb") as stream:
-                    for _ in tally.stream(pipeline.import_warc(stream)):
-                        pass
+                    tally.write(pipeline.import_warc(stream))
             except WarcFormatError as exc:
                 tally.counts["failed"] += 1
                 echo_err(f"Error: {path}: not a readable WARC file ({exc})")
@@ -44,6 +43,4 @@ def command(app: App, warcs: tuple[Path, ...]) -> None:
                     raise  # not the input file's fault
                 tally.counts["failed"] += 1
                 echo_err(f"Error: {path}: {exc.strerror}")
-    if not app.quiet:
-        echo_err(tally.summary("import"))
-    click.get_current_context().exit(int(exit_code_for_statuses(tally.counts)))
+    tally.finish("import", quiet=app.quiet)

@@ -10,7 +10,7 @@ from archiver.store import ArticleFilter
 from cli import App
 from cli.exit import EPILOG
 from cli.options import parse_date, parse_fields
-from cli.output import write_jsonl, write_table
+from cli.output import write_rows
 
 # What `ls` shows by default: everything but the text and the audit trail.
 DEFAULT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in ("text", "removed"))
@@ -70,10 +70,7 @@ def command(
             _pick(a.to_dict(with_text=False), shown)
             for a in store.iter_articles(flt, with_text=False)
         )
-        if fmt == "jsonl":
-            write_jsonl(rows)
-        else:
-            write_table(rows, shown, fmt)
+        write_rows(rows, shown, fmt)
 
 
 def _pick(record: dict[str, object], fields: tuple[str, ...]) -> dict[str, object]:

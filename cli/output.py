@@ -10,7 +10,10 @@ from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
-from archiver.models import Outcome
+import click
+
+from archiver.models import STATUSES, Article, Outcome
+from cli.exit import exit_code_for_statuses
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -55,6 +58,26 @@ def _cell(value: Any, fmt: str) -> str:
     return text
 
 
+def write_rows(
+    rows: Iterable[dict[str, Any]], fields: Sequence[str], fmt: str, out: TextIO | None = None
+) -> int:
+    """Write rows as JSON Lines, or as CSV/TSV with `fields` as columns."""
+    return write_jsonl(rows, out) if fmt == "jsonl" else write_table(rows, fields, fmt, out)
+
+
+def member_row(article: Article) -> dict[str, Any]:
+    """One member of a dedup cluster, as `show` and `clusters` list it."""
+    return {
+        "id": article.id,
+        "url": article.url,
+        "outlet": article.outlet,
+        "published": article.published,
+        "duplicate_of": article.duplicate_of,
+        "similarity": article.similarity,
+        "method": article.dedup_method,
+    }
+
+
 class Tally:
     """Counts outcomes as they stream to stdout, for the summary line and the exit code."""
 
@@ -62,23 +85,26 @@ class Tally:
         self.counts: Counter[str] = Counter()
         self.started = time.monotonic()
 
-    def stream(self, outcomes: Iterable[Outcome], out: TextIO | None = None) -> Iterator[Outcome]:
+    def write(self, outcomes: Iterable[Outcome], out: TextIO | None = None) -> None:
         """Write each outcome as a JSON line as soon as it exists, counting it."""
-        out = out or sys.stdout
+        write_jsonl(self._counted(outcomes), out)
+
+    def _counted(self, outcomes: Iterable[Outcome]) -> Iterator[dict[str, Any]]:
         for outcome in outcomes:
             self.counts[outcome.status] += 1
-            out.write(to_json(outcome.to_dict()) + "\n")
-            out.flush()
-            yield outcome
+            yield outcome.to_dict()
 
     def summary(self, command: str) -> str:
         """e.g. 'fetch: 3 stored, 1 duplicate, 0 unchanged, 0 skipped, 1 failed in 2.1 s'."""
-        parts = [
-            f"{self.counts.get(s, 0)} {s}"
-            for s in ("stored", "duplicate", "unchanged", "skipped", "failed")
-        ]
+        parts = [f"{self.counts.get(s, 0)} {s}" for s in STATUSES]
         elapsed = time.monotonic() - self.started
         return f"{command}: {', '.join(parts)} in {elapsed:.1f} s"
+
+    def finish(self, command: str, *, quiet: bool) -> None:
+        """Print the summary (unless quiet) and exit: 3 when any item failed, else 0."""
+        if not quiet:
+            echo_err(self.summary(command))
+        click.get_current_context().exit(int(exit_code_for_statuses(self.counts)))
 
 
 def echo_err(message: str) -> None:

@@ -12,7 +12,7 @@ from archiver.store import Store
 from archiver.urls import url_key
 from cli import App
 from cli.exit import EPILOG
-from cli.output import to_json
+from cli.output import member_row, to_json
 
 
 @click.command("show", epilog=EPILOG)
@@ -34,19 +34,7 @@ def command(app: App, ref: str, text_only: bool) -> None:
             record = article.to_dict()
             # The article's cluster: every member, so copies and original are one step away.
             members = store.cluster_members(article.cluster) if article.cluster else []
-            record["cluster_members"] = [
-                {
-                    "id": m.id,
-                    "url": m.url,
-                    "outlet": m.outlet,
-                    "published": m.published,
-                    "duplicate_of": m.duplicate_of,
-                    "similarity": m.similarity,
-                    "method": m.dedup_method,
-                }
-                for m in members
-                if len(members) > 1
-            ]
+            record["cluster_members"] = [member_row(m) for m in members] if len(members) > 1 else []
             sys.stdout.write(to_json(record) + "\n")
 
 
