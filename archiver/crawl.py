@@ -46,11 +46,11 @@ from archiver.discover import (
     wordpress_feed,
 )
 from archiver.errors import FetchError
-from archiver.extract import ExtractOptions, extract_html
+from archiver.extract import ExtractOptions
 from archiver.fetch import Fetcher
 from archiver.frontier import Frontier
-from archiver.models import Article, Extracted, Outcome, Page
-from archiver.pipeline import Pipeline, Verdict, build_article, check_page
+from archiver.models import Outcome, Page
+from archiver.pipeline import Extraction, Pipeline, Verdict, check_page, extract_page
 from archiver.store import Store
 from archiver.urls import url_key
 
@@ -115,21 +115,6 @@ class Summary:
 
 Emit = Callable[[Record], None]
 Progress = Callable[[str, int, int], None]  # outlet, articles done, articles found
-
-
-Extraction = tuple[Article, Extracted] | Verdict
-
-
-def _extract(page: Page, outlet: Outlet, options: ExtractOptions) -> Extraction:
-    """Decode and extract one page (runs in a worker process: only picklable values)."""
-    try:
-        html, codec = decode_body(page.body, page.header("content-type"))
-        extracted = extract_html(html, page.final_url, dataclasses.replace(options, encoding=codec))
-        if extracted is None:
-            return Verdict("skipped", "no article text found")
-        return build_article(page, extracted, outlet), extracted
-    except Exception as exc:  # noqa: BLE001 - one malformed page fails itself, not the run
-        return Verdict("failed", f"extraction failed: {type(exc).__name__}: {exc}")
 
 
 def _warm() -> int:
@@ -348,18 +333,20 @@ class Crawler:
             outcome = await self.db(self._settle_failure, url, exc)
         else:
             verdict = check_page(page)
-            result = verdict or await self._extract_async(page, outlet)
+            result = verdict or await self._extract_async(page, outlet, link)
             outcome = await self.db(self._settle, url, page, outlet, result)
         self.summary.counts[outcome.status] += 1
         log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
         self.emit(Record(outlet.name, "article", outcome))
 
-    async def _extract_async(self, page: Page, outlet: Outlet) -> Extraction:
+    async def _extract_async(self, page: Page, outlet: Outlet, link: Link) -> Extraction:
         options = await self._extract_options(outlet)
+        if link.published is not None:  # the feed's or sitemap's date, for date_source "feed"
+            options = dataclasses.replace(options, feed_published=link.published.isoformat())
         if self.pool is None:
-            return _extract(page, outlet, options)
+            return extract_page(page, outlet, options)
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, _extract, page, outlet, options)
+        return await loop.run_in_executor(self.pool, extract_page, page, outlet, options)
 
     async def _extract_options(self, outlet: Outlet) -> ExtractOptions:
         """The outlet's extraction options with what the archive learned (re-read now and then:

@@ -74,6 +74,28 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
     )
 
 
+Extraction = tuple[Article, Extracted] | Verdict
+
+
+def extract_page(page: Page, outlet: Outlet | None, options: ExtractOptions) -> Extraction:
+    """Decode and extract one checked page into its article, or say why it is not one.
+
+    Needs no store and takes only picklable values, so the crawl runs it in worker processes;
+    `Pipeline.process_page` runs the same steps in-process. Dates written without a year
+    resolve against the fetch unless `options` gives another reference date.
+    """
+    try:
+        html, codec = decode_body(page.body, page.header("content-type"))
+        if options.reference_date is None:
+            options = replace(options, reference_date=page.fetched_at.date())
+        extracted = extract_html(html, page.final_url, replace(options, encoding=codec))
+    except Exception as exc:  # noqa: BLE001 - one malformed page fails itself, not the run
+        return Verdict("failed", f"extraction failed: {type(exc).__name__}: {exc}")
+    if extracted is None:
+        return Verdict("skipped", "no article text found")
+    return build_article(page, extracted, outlet), extracted
+
+
 def outlet_key(outlet: Outlet | None, url: str) -> str:
     """The record's `outlet`: the configured outlet's name, else the site's host."""
     return outlet.name if outlet else _site(url)
@@ -131,20 +153,13 @@ class Pipeline:
         if verdict is not None:
             return self.reject(page, verdict)
         outlet = outlet or self.settings.outlet_for_url(page.final_url)
-        key = outlet_key(outlet, page.final_url)
-        html, codec = decode_body(page.body, page.header("content-type"))
         if options is None:
-            options = self.extract_options(outlet, codec, key=key)
-        if options.reference_date is None:  # dates without a year resolve against the fetch
-            options = replace(options, reference_date=page.fetched_at.date())
-        try:
-            extracted = extract_html(html, page.final_url, options)
-        except Exception as exc:  # one malformed page fails itself, never the whole run
-            error = f"extraction failed: {type(exc).__name__}: {exc}"
-            return self.reject(page, Verdict("failed", error))
-        if extracted is None:
-            return self.reject(page, Verdict("skipped", "no article text found"))
-        return self.store_extracted(page, build_article(page, extracted, outlet), extracted)
+            options = self.extract_options(outlet, None, key=outlet_key(outlet, page.final_url))
+        result = extract_page(page, outlet, options)
+        if isinstance(result, Verdict):
+            return self.reject(page, result)
+        article, extracted = result
+        return self.store_extracted(page, article, extracted)
 
     def store_extracted(self, page: Page, article: Article, extracted: Extracted) -> Outcome:
         """Dedup and store an extracted article, then learn its outlet's boilerplate from it."""

@@ -168,7 +168,7 @@ def crawl_run(
         undo: list[Callable[[], None]] = []
         if split is not None:
             undo = [
-                split.wrap(crawl_module, "_extract", "extract"),
+                split.wrap(crawl_module, "extract_page", "extract"),
                 split.wrap(Deduper, "decide", "dedup"),
                 split.wrap(Deduper, "index", "dedup"),
                 split.wrap(Pipeline, "store_article", "store+dedup"),

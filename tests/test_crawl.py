@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 from collections.abc import Iterator
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -121,6 +122,18 @@ def test_crawl_four_outlets(tmp_path: Path, servers: list[TestServer]) -> None:
     assert {r["encoding"] for r in arabic} == {"cp1256"}
     # Google News sitemap date and the feed date reach the frontier.
     assert result.stderr.strip().splitlines()[-1].startswith("crawl: 4 outlets, 19 new, 0 dup")
+    wp, ar = sites[0], sites[1]
+    with sqlite3.connect(archive / "index.sqlite") as conn:
+        published = dict(conn.execute("SELECT url, published FROM frontier"))
+    assert published[wp.url(wp.articles[5])] == "2024-05-06T05:00:00+00:00"  # news sitemap
+    assert published[wp.url(wp.articles[0])] == "2024-05-01T09:00:00+00:00"  # feed
+    assert published[ar.url(ar.articles[1])] == "2024-05-02T07:00:00+00:00"  # feed, +03:00
+    # ... and on to the articles: the pages carry no date, the feed's is the published one.
+    by_url = {r["url"]: r for r in lines if r["status"] == "stored"}
+    for path in ar.articles:
+        assert by_url[ar.url(path)]["date_source"] == "feed", path
+    second = by_url[ar.url(ar.articles[1])]
+    assert second["published"].startswith("2024-05-02T07:00:00")
     assert sorted(stored_ids(archive)) == sorted({r["id"] for r in lines if "id" in r})
 
 
@@ -501,3 +514,31 @@ def test_progress_bar_draws_each_outlet(capsys: pytest.CaptureFixture[str]) -> N
     progress.close()
     last = capsys.readouterr().err.split("\r")[-1]
     assert "sada [##........] 1/4" in last and "hama [##########] 2/2" in last
+
+
+def test_extraction_resolves_a_date_without_a_year_against_the_fetch() -> None:
+    # The crawl's workers and `Pipeline.process_page` share `extract_page`, fetch date included.
+    from archiver.extract import ExtractOptions
+    from archiver.models import Page
+    from archiver.pipeline import Verdict, extract_page
+
+    html = (
+        "<html lang='ar'><body><article><h1>حملة تبرعات لتشغيل بئر القرية</h1>"
+        "<div class='post-date'>صباح اليوم السبت 18 تشرين الثاني</div>"
+        "<p>قال ناشطون إن الأهالي نظموا حملة تبرعات لشراء مولدة كهربائية تشغل بئر القرية.</p>"
+        "<p>وجمع الأهالي خلال يومين ما يكفي لتشغيلها ساعتين يومياً على الأقل بحسب الناشطين.</p>"
+        "</article></body></html>"
+    )
+    url = "https://baladi-mirror.example/ar/articles/5/x"
+    page = Page(
+        url, url, 200, (("Content-Type", "text/html; charset=utf-8"),), html.encode(),
+        datetime(2024, 1, 5, 12, tzinfo=UTC),
+    )  # fmt: skip
+    result = extract_page(page, None, ExtractOptions())
+    assert not isinstance(result, Verdict)
+    article, _ = result
+    assert (article.published, article.date_source, article.encoding) == (
+        "2023-11-18",
+        "text",
+        "utf-8",
+    )
