@@ -41,6 +41,25 @@ _PARAMS: FingerprintParams | None = None
 _RULES: VerifyRules | None = None
 
 
+class DisjointSet:
+    """Union-find over 0..count-1 (path halving)."""
+
+    def __init__(self, count: int) -> None:
+        self.parent = list(range(count))
+
+    def find(self, x: int) -> int:
+        """The root of x's set."""
+        parent = self.parent
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(self, a: int, b: int) -> None:
+        """Join a's set to b's (b's root stays the root)."""
+        self.parent[self.find(a)] = self.find(b)
+
+
 @dataclass(frozen=True)
 class Edge:
     """A verified pair of documents (positions in the batch)."""
@@ -147,25 +166,22 @@ def _verify_all(
     The clusters are the same (connected components do not need every edge), but a story
     reposted k times costs about k verifications instead of k^2/2.
     """
-    parent = list(range(count))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    joined = DisjointSet(count)
     edges: list[Edge] = []
     step = _CHUNK * workers * 2
     for start in range(0, len(pairs), step):
         todo = np.array(
-            [(a, b) for a, b in pairs[start : start + step].tolist() if find(a) != find(b)],
+            [
+                (a, b)
+                for a, b in pairs[start : start + step].tolist()
+                if joined.find(a) != joined.find(b)
+            ],
             np.int64,
         ).reshape(-1, 2)
         chunks = [todo[s : s + _CHUNK] for s in range(0, len(todo), _CHUNK)]
         for part in pool.map(_verify_chunk, chunks) if pool else map(_verify_chunk, chunks):
             for edge in part:
-                parent[find(edge.a)] = find(edge.b)
+                joined.union(edge.a, edge.b)
                 edges.append(edge)
     return edges
 
@@ -275,24 +291,17 @@ def plan_clusters(
     canonical's id; each duplicate's similarity and method are those of the edge that reached
     it on the shortest path from the canonical.
     """
-    parent = list(range(len(ids)))
-
-    def find(x: int) -> int:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
+    joined = DisjointSet(len(ids))
     for i, rep in enumerate(group):
-        parent[find(i)] = find(rep)
+        joined.union(i, rep)
     adjacency: dict[int, list[Edge]] = defaultdict(list)
     for edge in edges:
-        parent[find(edge.a)] = find(edge.b)
+        joined.union(edge.a, edge.b)
         adjacency[edge.a].append(edge)
         adjacency[edge.b].append(edge)
     components: dict[int, list[int]] = defaultdict(list)
     for i in range(len(ids)):
-        components[find(i)].append(i)
+        components[joined.find(i)].append(i)
     plan: dict[str, Target] = {}
     for members in components.values():
         if len(members) == 1:

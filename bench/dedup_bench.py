@@ -31,7 +31,12 @@ from archiver.dedup import (  # noqa: E402
     fingerprint_params,
     verify_rules,
 )
-from archiver.dedup_rebuild import Edge, find_near_pairs, plan_clusters  # noqa: E402
+from archiver.dedup_rebuild import (  # noqa: E402
+    DisjointSet,
+    Edge,
+    find_near_pairs,
+    plan_clusters,
+)
 from archiver.models import Article  # noqa: E402
 from archiver.normalize import content_sha256, word_count  # noqa: E402
 from archiver.store import Store  # noqa: E402
@@ -84,19 +89,13 @@ def run_simhash(corpus: Corpus, threshold: float) -> tuple[dict[str, str], dict[
     """trafilatura's simhash: pairs at or above `threshold` joined, canonical by our rules."""
     from trafilatura.deduplication import Simhash
 
-    hashes = {d.id: Simhash(d.text) for d in corpus.docs}
-    parent = {d.id: d.id for d in corpus.docs}
-
-    def find(x: str) -> str:
-        while parent[x] != x:
-            parent[x] = parent[parent[x]]
-            x = parent[x]
-        return x
-
-    for a, b in itertools.combinations(corpus.docs, 2):
-        if hashes[a.id].similarity(hashes[b.id]) >= threshold:
-            parent[find(a.id)] = find(b.id)
-    return _with_canonicals(corpus, {d.id: find(d.id) for d in corpus.docs})
+    hashes = [Simhash(d.text) for d in corpus.docs]
+    joined = DisjointSet(len(corpus.docs))
+    for a, b in itertools.combinations(range(len(corpus.docs)), 2):
+        if hashes[a].similarity(hashes[b]) >= threshold:
+            joined.union(a, b)
+    roots = {d.id: corpus.docs[joined.find(i)].id for i, d in enumerate(corpus.docs)}
+    return _with_canonicals(corpus, roots)
 
 
 def _with_canonicals(
