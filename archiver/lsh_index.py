@@ -84,9 +84,6 @@ class NearIndex:
             self.conn.execute("UPDATE dedup_params SET value = ? WHERE name = 'shape'", (wanted,))
         self._checked = True
 
-    def __len__(self) -> int:
-        return int(self.conn.execute("SELECT COUNT(*) FROM dedup_docs").fetchone()[0])
-
     def add(self, article_id: str, fp: Fingerprint) -> None:
         """Index one article (re-indexing an id replaces its size; stale keys only cost time)."""
         self._check_params()

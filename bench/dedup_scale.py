@@ -28,7 +28,7 @@ from pathlib import Path
 import numpy as np
 
 from archiver.config import DedupSettings, Settings
-from archiver.dedup import choose_canonical, fingerprint_params, verify_rules
+from archiver.dedup import fingerprint_params, verify_rules
 from archiver.dedup_rebuild import NearResult, find_near_pairs, plan_clusters
 from archiver.fingerprint import Fingerprinter, text_shingles
 from archiver.lsh_index import SCHEMA, NearIndex
@@ -239,7 +239,6 @@ def scale(args: argparse.Namespace) -> None:
     _recall(count, result, {x: t[0] for x, t in plan.items()})
     _latency(conn, index, count)
     conn.close()
-    _ = choose_canonical
 
 
 def _recall(count: int, result: NearResult, cluster: dict[str, str]) -> None:
