@@ -51,6 +51,16 @@ def test_rebuild_then_clusters(archive: Path) -> None:
     assert records(invoke(None, archive, "clusters", "--outlet", "nowhere.example")) == []
     since = records(invoke(None, archive, "clusters", "--since", "2025-03-02"))
     assert since == []  # every canonical was published on 2025-03-01
+    # The filters also let clusters through: an outlet with members, a date before the data.
+    barada = records(invoke(None, archive, "clusters", "--outlet", "barada"))
+    assert {c["canonical"] for c in barada} == {"o0", "o1", "o2"}
+    singles = records(invoke(None, archive, "clusters", "--min-size", "1", "--outlet", "barada"))
+    assert {c["canonical"] for c in singles} == {"o0", "o1", "o2"}  # the loners are elsewhere
+    mirrored = records(invoke(None, archive, "clusters", "--outlet", "mirror.example"))
+    assert len(mirrored) == 3  # a duplicate's outlet counts too
+    for day in ("2025-02-28", "2025-03-01"):
+        dated = records(invoke(None, archive, "clusters", "--since", day))
+        assert {c["canonical"] for c in dated} == {"o0", "o1", "o2"}
 
 
 def test_ls_filters_and_show_lists_the_cluster(archive: Path) -> None:
