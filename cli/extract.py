@@ -10,13 +10,14 @@ from typing import Any
 
 import click
 
-from archiver.config import Outlet
 from archiver.decode import decode_body
 from archiver.errors import ArchiverError
 from archiver.extract import ExtractOptions, extract_html
-from archiver.learned import learned_affixes, learned_lines
+from archiver.learned import learned_options
 from archiver.models import Page
-from archiver.pipeline import build_article
+from archiver.pipeline import build_article, outlet_key
+from archiver.store import Store
+from archiver.titles import TitleAffixes
 from cli import App
 from cli.exit import EPILOG, ExitCode
 from cli.output import echo_err, to_json
@@ -49,30 +50,34 @@ def command(app: App, files: tuple[str, ...], url: str | None, explain: bool) ->
             raise click.UsageError("no files given (pass paths, or '-' to read stdin)")
         files = ("-",)
     failed = 0
-    for name in files:
-        try:
-            body = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
-        except OSError as exc:
-            echo_err(f"Error: {name}: {exc.strerror}")
-            sys.stdout.write(
-                to_json({"input": name, "status": "failed", "error": exc.strerror}) + "\n"
-            )
-            failed += 1
-            continue
-        record = _extract(app, body, url or _file_url(name))
-        record["input"] = name
-        if explain:
-            for line in explain_lines(name, record):
-                echo_err(line)
-        sys.stdout.write(to_json(record) + "\n")
-        sys.stdout.flush()
+    with _Learned(app) as learned:
+        for name in files:
+            try:
+                body = sys.stdin.buffer.read() if name == "-" else Path(name).read_bytes()
+            except OSError as exc:
+                echo_err(f"Error: {name}: {exc.strerror}")
+                sys.stdout.write(
+                    to_json({"input": name, "status": "failed", "error": exc.strerror}) + "\n"
+                )
+                failed += 1
+                continue
+            record = _extract(app, learned, body, url or _file_url(name))
+            record["input"] = name
+            if explain:
+                for line in explain_lines(name, record):
+                    echo_err(line)
+            sys.stdout.write(to_json(record) + "\n")
+            sys.stdout.flush()
     click.get_current_context().exit(int(ExitCode.PARTIAL if failed else ExitCode.OK))
 
 
-def _extract(app: App, body: bytes, url: str) -> dict[str, object]:
+def _extract(app: App, learned: _Learned, body: bytes, url: str) -> dict[str, object]:
     html, codec = decode_body(body, None)
     outlet = app.settings.outlet_for_url(url)
-    options = _learned_options(app, outlet, codec)
+    lines, affixes = learned.options(outlet_key(outlet, url))
+    options = ExtractOptions(
+        outlet=outlet, encoding=codec, learned_lines=lines, learned_affixes=affixes
+    )
     extracted = extract_html(html, url, options)
     if extracted is None:
         return {"url": url, "status": "skipped", "error": "no article text found"}
@@ -117,16 +122,43 @@ def _short(text: str, limit: int = 120) -> str:
     return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
-def _learned_options(app: App, outlet: Outlet | None, codec: str | None) -> ExtractOptions:
-    """Options with what an existing archive learned about the outlet (nothing is created)."""
-    if outlet is None or not (app.archive / "index.sqlite").exists():
-        return ExtractOptions(outlet=outlet, encoding=codec)
-    try:
-        with app.open_store(write=False) as store:
-            lines = learned_lines(store.conn, outlet.name)
-            affixes = learned_affixes(store.conn, outlet.name)
-    except (ArchiverError, sqlite3.Error):
-        return ExtractOptions(outlet=outlet, encoding=codec)  # an older or damaged archive
-    return ExtractOptions(
-        outlet=outlet, encoding=codec, learned_lines=lines, learned_affixes=affixes
-    )
+class _Learned:
+    """What an existing archive learned, per outlet key (`pipeline.outlet_key`: a configured
+    outlet's name, else the site's host, as the pipeline learns them). The store is opened
+    read-only at most once per command, only when the archive exists, and each key is read
+    once; nothing is created."""
+
+    def __init__(self, app: App) -> None:
+        self.app = app
+        self.store: Store | None = None
+        self.unavailable = False
+        self.cache: dict[str, tuple[frozenset[str], TitleAffixes]] = {}
+
+    def __enter__(self) -> _Learned:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self.store is not None:
+            self.store.close()
+            self.store = None
+
+    def options(self, key: str) -> tuple[frozenset[str], TitleAffixes]:
+        """The learned lines and title affixes for `key` (nothing without a usable archive)."""
+        if key not in self.cache:
+            self.cache[key] = self._read(key)
+        return self.cache[key]
+
+    def _read(self, key: str) -> tuple[frozenset[str], TitleAffixes]:
+        nothing: tuple[frozenset[str], TitleAffixes] = (frozenset(), TitleAffixes())
+        if self.unavailable:
+            return nothing
+        try:
+            if self.store is None:
+                if not (self.app.archive / "index.sqlite").exists():
+                    self.unavailable = True
+                    return nothing
+                self.store = self.app.open_store(write=False)
+            return learned_options(self.store.conn, key)
+        except (ArchiverError, sqlite3.Error):
+            self.unavailable = True  # an older or damaged archive
+            return nothing

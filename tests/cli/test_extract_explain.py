@@ -4,6 +4,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
+
+from archiver.learned import observe_lines
+from archiver.store import Store
+from cli import App
 from tests.cli.helpers import invoke, records
 
 PAGES = Path(__file__).resolve().parents[1] / "fixtures" / "pages"
@@ -77,3 +82,43 @@ def test_extract_uses_what_an_existing_archive_learned(tmp_path: Path) -> None:
     other = tmp_path / "none"
     (plain,) = records(invoke(config, other, "extract", str(page), "--url", url))
     assert slogan in plain["text"] and not other.exists()
+
+
+def test_extract_uses_what_was_learned_for_an_unconfigured_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the pipeline learns an unconfigured site's lines under its host (pipeline.outlet_key);
+    # extract reads them under the same key, opening the archive once for all its files
+    slogan = "مدونة المرآة: كل الأخبار السورية في مكان واحد منذ 2015"
+    archive = tmp_path / "archive"
+    with Store.open(archive, write=True) as store:
+        for n in range(5):
+            observe_lines(store.conn, "mirror.example", f"خبر رقم {n} عن الصيانة في الحي\n{slogan}")
+    opened: list[bool] = []
+    original = App.open_store
+
+    def counting(self: App, *, write: bool) -> Store:
+        opened.append(write)
+        return original(self, write=write)
+
+    monkeypatch.setattr(App, "open_store", counting)
+    pages = []
+    for n in range(2):
+        page = tmp_path / f"page{n}.html"
+        page.write_text(
+            f"<html lang='ar'><body><article><h1>عنوان الخبر {n}</h1>"
+            f"<p>قال المجلس المحلي إن أعمال الصيانة في الحي {n} ستبدأ يوم الأحد المقبل.</p>"
+            "<p>وأضاف أن كلفة المشروع تبلغ نحو ألف دولار بحسب التقديرات الأولية للمهندسين.</p>"
+            f"<p>{slogan}</p></article></body></html>",
+            encoding="utf-8",
+        )
+        pages.append(str(page))
+    url = "https://www.mirror.example/a/1"
+    result = invoke(None, archive, "extract", *pages, "--url", url)
+    assert result.exit_code == 0, result.stderr
+    found = records(result)
+    assert len(found) == 2
+    for record in found:
+        assert slogan not in record["text"]
+        assert {"text": slogan, "reason": "learned-line"} in record["removed"]
+    assert opened == [False]
