@@ -93,8 +93,6 @@ class TestServer:
         self.log: list[LoggedRequest] = []
         self._hits: dict[str, int] = {}
         self._lock = threading.Lock()
-        self._in_flight: dict[str, int] = {}
-        self.max_in_flight: dict[str, int] = {}  # per path, the most requests served at once
         self.max_in_flight_total = 0
         self._total_in_flight = 0
         self._httpd: ThreadingHTTPServer | None = None
@@ -117,7 +115,6 @@ class TestServer:
                 pass  # keep test output clean
 
         self._httpd = _QuietServer(("127.0.0.1", 0), _Handler)
-        self._httpd.daemon_threads = True
         self._thread = threading.Thread(
             target=self._httpd.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
         )
@@ -167,8 +164,6 @@ class TestServer:
             self.log.append(
                 LoggedRequest(handler.command, handler.path, dict(handler.headers.items()), started)
             )
-            self._in_flight[path] = self._in_flight.get(path, 0) + 1
-            self.max_in_flight[path] = max(self.max_in_flight.get(path, 0), self._in_flight[path])
             self._total_in_flight += 1
             self.max_in_flight_total = max(self.max_in_flight_total, self._total_in_flight)
         try:
@@ -182,7 +177,6 @@ class TestServer:
             handler.close_connection = True  # the client gave up (e.g. a max_bytes cut)
         finally:
             with self._lock:
-                self._in_flight[path] -= 1
                 self._total_in_flight -= 1
                 done = self.log[index]
                 self.log[index] = LoggedRequest(

@@ -24,6 +24,7 @@ from tests.servers import (
     sequence,
     slow,
     static,
+    truncated_body,
 )
 
 T = TypeVar("T")
@@ -440,3 +441,10 @@ def test_an_https_url_never_rides_an_http_connection(server: TestServer) -> None
     with pytest.raises(FetchError):
         run(quick(respect_robots=False, retries=0), both)
     assert server.hits("/secure") == 0
+
+
+def test_a_connection_cut_mid_body_fails_after_its_retries(server: TestServer) -> None:
+    url = server.route("/cut", truncated_body(b"<html><body><p>half a st", 5000))
+    with pytest.raises(FetchError):
+        fetch_one(quick(respect_robots=False, retries=1), url)
+    assert server.hits("/cut") == 2  # the first attempt and one retry: never a half page

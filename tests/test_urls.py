@@ -58,7 +58,7 @@ def test_variants_share_one_key_and_id(variant: str) -> None:
 
 def test_ids_are_stable_hex_and_distinct() -> None:
     one = article_id("https://courier.example/news/1")
-    assert len(one) == 16 and int(one, 16) >= 0
+    assert len(one) == 16 and set(one) <= set("0123456789abcdef")
     # A fixed value: ids are on disk and in users' notes, they must never change silently.
     assert one == "04c076305599baba"
     assert one != article_id("https://courier.example/news/2")
