@@ -9,6 +9,7 @@ from __future__ import annotations
 import html
 import json
 import re
+from collections import deque
 from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urlsplit
@@ -148,26 +149,32 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
                 articles.append(obj)
             else:
                 others.append(obj)
-    for obj in articles + others:
-        is_article = any(obj is a for a in articles)
-        for key, target in (("datePublished", meta.published), ("dateModified", meta.modified)):
-            value = obj.get(key)
-            if isinstance(value, str) and value.strip():
-                # article objects outrank <meta>; a WebPage's dates only back them up
-                target.insert(0, ("jsonld", value)) if is_article else target.append(
-                    ("jsonld", value)
-                )
-        if is_article:
-            headline = obj.get("headline") or obj.get("name")
-            if isinstance(headline, str) and headline.strip() and meta.headline is None:
-                meta.headline = _clean(headline)
-            meta.authors.extend(_names(obj.get("author")))
-            meta.site_names.extend(_names(obj.get("publisher")))
-            lang = obj.get("inLanguage")
-            if isinstance(lang, str) and lang:
-                meta.languages.insert(0, lang)
-        elif _types(obj) & {"website", "organization", "newsmediaorganization"}:
+    # article objects outrank <meta> (read before), in document order: the first one wins
+    meta.published[:0] = _jsonld_values(articles, "datePublished")
+    meta.modified[:0] = _jsonld_values(articles, "dateModified")
+    meta.languages[:0] = [
+        lang for obj in articles if isinstance(lang := obj.get("inLanguage"), str) and lang
+    ]
+    for obj in articles:
+        headline = obj.get("headline") or obj.get("name")
+        if isinstance(headline, str) and headline.strip() and meta.headline is None:
+            meta.headline = _clean(headline)
+        meta.authors.extend(_names(obj.get("author")))
+        meta.site_names.extend(_names(obj.get("publisher")))
+    # a WebPage's dates only back the article's up
+    meta.published.extend(_jsonld_values(others, "datePublished"))
+    meta.modified.extend(_jsonld_values(others, "dateModified"))
+    for obj in others:
+        if _types(obj) & {"website", "organization", "newsmediaorganization"}:
             meta.site_names.extend(_names(obj))
+
+
+def _jsonld_values(objects: list[dict[str, Any]], key: str) -> list[tuple[str, str]]:
+    return [
+        ("jsonld", value)
+        for obj in objects
+        if isinstance(value := obj.get(key), str) and value.strip()
+    ]
 
 
 def _types(obj: dict[str, Any]) -> set[str]:
@@ -177,18 +184,19 @@ def _types(obj: dict[str, Any]) -> set[str]:
 
 
 def _walk(data: Any) -> list[dict[str, Any]]:
-    """Every dict in a JSON-LD document, depth-first (handles @graph and lists)."""
+    """Every top-level dict of a JSON-LD document and of its @graph lists and nested lists,
+    breadth-first: an outer object comes before the objects of its @graph."""
     found: list[dict[str, Any]] = []
-    stack = [data]
-    while stack:
-        item = stack.pop(0)
+    queue: deque[Any] = deque([data])
+    while queue:
+        item = queue.popleft()
         if isinstance(item, dict):
             found.append(item)
             graph = item.get("@graph")
             if isinstance(graph, list):
-                stack.extend(graph)
+                queue.extend(graph)
         elif isinstance(item, list):
-            stack.extend(item)
+            queue.extend(item)
     return found
 
 

@@ -253,3 +253,36 @@ def test_any_arabic_written_date_parses_back(day: date, style: str, indic: bool)
     found = find_text_date(f"الخميس {text}")
     assert found is not None, text
     assert (found.value, found.precision) == (day.isoformat(), "day")
+
+
+def test_the_first_jsonld_article_gives_the_date_and_language() -> None:
+    # a page with its own article first and a related article's object after it
+    import trafilatura
+
+    from archiver.pagemeta import read_page_meta
+
+    html = (
+        "<html><head>"
+        '<meta property="article:published_time" content="2018-02-02T08:00:00+03:00">'
+        '<script type="application/ld+json">{"@graph": ['
+        '{"@type": "NewsArticle", "headline": "Own story", "inLanguage": "ar",'
+        ' "datePublished": "2021-05-01T10:00:00+03:00",'
+        ' "dateModified": "2021-05-02T10:00:00+03:00"},'
+        '{"@type": "NewsArticle", "headline": "Related story", "inLanguage": "en",'
+        ' "datePublished": "2019-01-01T10:00:00+03:00",'
+        ' "dateModified": "2019-01-02T10:00:00+03:00"},'
+        '{"@type": "WebPage", "datePublished": "2017-01-01T10:00:00+03:00"}'
+        "]}</script></head><body><p>text</p></body></html>"
+    )
+    meta = read_page_meta(trafilatura.load_html(html), "https://x.example/a")
+    assert meta.headline == "Own story"
+    assert meta.published == [
+        ("jsonld", "2021-05-01T10:00:00+03:00"),
+        ("jsonld", "2019-01-01T10:00:00+03:00"),
+        ("meta", "2018-02-02T08:00:00+03:00"),
+        ("jsonld", "2017-01-01T10:00:00+03:00"),
+    ]
+    assert meta.modified[0] == ("jsonld", "2021-05-02T10:00:00+03:00")
+    assert meta.languages[0] == "ar"
+    published, _, source = choose_dates(meta, None, None, [], None, None)
+    assert (published and published.value, source) == ("2021-05-01T10:00:00+03:00", "jsonld")
