@@ -378,11 +378,9 @@ class Crawler:
         return outcome
 
     def _settle_failure(self, url: str, exc: FetchError) -> Outcome:
-        """Log a URL that could not be fetched; robots.txt refusals are skips, not failures."""
+        """Log a URL that could not be fetched (robots.txt refusals are skips, not failures)."""
         assert self.pipeline is not None
-        outcome = self.pipeline.record_failure(url, exc.message)
-        if exc.message.startswith("disallowed by robots.txt"):
-            outcome = Outcome(outcome.url, "skipped", None, outcome.error)
+        outcome = self.pipeline.record_failure(url, exc)
         self.frontier.finish(
             url, "gone" if exc.permanent else "failed", outcome.status, exc.message
         )

@@ -46,12 +46,15 @@ class StoreError(ArchiverError):
 
 
 class FetchError(ArchiverError):
-    """A URL could not be fetched; `permanent` errors are not retried on later runs."""
+    """A URL could not be fetched; `permanent` errors are not retried on later runs.
 
-    def __init__(self, message: str, *, permanent: bool = False, status: int | None = None) -> None:
+    `robots`: robots.txt refuses the URL, so it was skipped by choice rather than failed.
+    """
+
+    def __init__(self, message: str, *, permanent: bool = False, robots: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
-        self.status = status
+        self.robots = robots
 
 
 class ExtractError(ArchiverError):

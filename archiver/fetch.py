@@ -106,7 +106,9 @@ class Fetcher:
                 unreadable = self._host(current).robots_error
                 if unreadable is not None:  # the host is down, not refusing: retry on a later run
                     raise FetchError(f"{unreadable} (for {current})")
-                raise FetchError(f"disallowed by robots.txt: {current}", permanent=True)
+                raise FetchError(
+                    f"disallowed by robots.txt: {current}", permanent=True, robots=True
+                )
             page = await self._with_retries(current, headers or {})
             location = page.header("location")
             if page.status in REDIRECT_STATUSES and location:

@@ -210,10 +210,13 @@ class Pipeline:
         self.store.log_fetch(self._fetch_row(page, verdict.status, error=verdict.error))
         return Outcome(page.url, verdict.status, None, verdict.error)
 
-    def record_failure(self, url: str, error: str) -> Outcome:
-        """Log a URL that could not be fetched at all."""
-        self.store.log_fetch(FetchRow(url=url, outcome="failed", fetched_at=utc_now(), error=error))
-        return Outcome(url, "failed", None, error)
+    def record_failure(self, url: str, error: FetchError) -> Outcome:
+        """Log a URL that could not be fetched at all: failed, or skipped when robots.txt
+        refuses it (a refusal is the site's choice, not a failure)."""
+        status = "skipped" if error.robots else "failed"
+        row = FetchRow(url=url, outcome=status, fetched_at=utc_now(), error=error.message)
+        self.store.log_fetch(row)
+        return Outcome(url, status, None, error.message)
 
     @staticmethod
     def _fetch_row(
@@ -235,7 +238,7 @@ class Pipeline:
         """Fetch URLs concurrently (politely) and process each as it arrives, in this thread."""
         for url, result in _fetch_in_background(urls, self.settings):
             if isinstance(result, FetchError):
-                outcome = self.record_failure(url, result.message)
+                outcome = self.record_failure(url, result)
             else:
                 outcome = self.process_page(result)
             log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")

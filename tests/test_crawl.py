@@ -125,6 +125,13 @@ def test_crawl_four_outlets(tmp_path: Path, servers: list[TestServer]) -> None:
     wp, ar = sites[0], sites[1]
     with sqlite3.connect(archive / "index.sqlite") as conn:
         published = dict(conn.execute("SELECT url, published FROM frontier"))
+        refused = conn.execute(
+            "SELECT outcome FROM fetches WHERE url = ?", (wp.url("/private/leaked-draft/"),)
+        ).fetchall()
+    # robots.txt refuses the draft: printed and logged alike as skipped, not failed
+    (draft,) = [r for r in lines if r["url"] == wp.url("/private/leaked-draft/")]
+    assert draft["status"] == "skipped" and "robots.txt" in draft["error"]
+    assert refused == [("skipped",)]
     assert published[wp.url(wp.articles[5])] == "2024-05-06T05:00:00+00:00"  # news sitemap
     assert published[wp.url(wp.articles[0])] == "2024-05-01T09:00:00+00:00"  # feed
     assert published[ar.url(ar.articles[1])] == "2024-05-02T07:00:00+00:00"  # feed, +03:00
