@@ -207,10 +207,10 @@ def build_warc(path: Path, captures: Iterable[Capture], *, with_requests: bool =
     return path
 
 
-def import_sample(tmp_path: Path, archive: Path) -> Result:
-    """Import the outlet + mirror captures into `archive` (no config, no network)."""
+def import_sample(tmp_path: Path, archive: Path, config: Path | None = None) -> Result:
+    """Import the outlet + mirror captures into `archive` (no network; `config` optional)."""
     warc = build_warc(tmp_path / "courier.warc.gz", outlet_captures())
-    result = invoke(None, archive, "import", str(warc))
+    result = invoke(config, archive, "import", str(warc))
     assert result.exit_code == 0, result.stdout + result.stderr
     return result
 

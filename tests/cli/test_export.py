@@ -7,18 +7,9 @@ import io
 import json
 from pathlib import Path
 
-import pytest
-
 from archiver.models import ARTICLE_FIELDS
-from tests.cli.helpers import import_sample, invoke, records
+from tests.cli.helpers import invoke, records
 from tests.servers import AR_TITLE
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "archive"
-    import_sample(tmp_path, path)
-    return path
 
 
 def test_export_jsonl_to_stdout_includes_duplicates_and_text(archive: Path) -> None:

@@ -15,12 +15,9 @@ from tests.cli.helpers import ORIGIN, import_sample, invoke, records, write_conf
 
 @pytest.fixture
 def archive(tmp_path: Path) -> Path:
+    """Like the shared fixture, with the outlet configured (so `--outlet` has a name to use)."""
     path = tmp_path / "archive"
-    config = write_config(tmp_path, [("orontes-courier", ORIGIN + "/", "en")])
-    from tests.cli.helpers import build_warc, outlet_captures
-
-    warc = build_warc(tmp_path / "c.warc.gz", outlet_captures())
-    assert invoke(config, path, "import", str(warc)).exit_code == 0
+    import_sample(tmp_path, path, write_config(tmp_path, [("orontes-courier", ORIGIN + "/", "en")]))
     return path
 
 

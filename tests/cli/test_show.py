@@ -4,17 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.cli.helpers import ORIGIN, import_sample, invoke, records
+from tests.cli.helpers import ORIGIN, invoke, records
 from tests.servers import AR_PARAGRAPHS, AR_TITLE
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "archive"
-    import_sample(tmp_path, path)
-    return path
 
 
 def _id_of(archive: Path, url: str) -> str:

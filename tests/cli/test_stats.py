@@ -4,16 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import pytest
-
-from tests.cli.helpers import import_sample, invoke, records
-
-
-@pytest.fixture
-def archive(tmp_path: Path) -> Path:
-    path = tmp_path / "archive"
-    import_sample(tmp_path, path)
-    return path
+from tests.cli.helpers import invoke, records
 
 
 def test_stats(archive: Path) -> None:
