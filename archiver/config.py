@@ -107,6 +107,19 @@ class Outlet:
         """Every host that belongs to the outlet: its own and the configured extra ones."""
         return frozenset({self.host, *(h.lower() for h in self.hosts)})
 
+    def owns(self, url: str) -> bool:
+        """Whether `url` is http(s) on one of the outlet's hosts (`www.` or not, any case, with
+        or without the root's trailing dot); links elsewhere are never fetched for it."""
+        parts = urlsplit(url)
+        if parts.scheme not in ("http", "https"):
+            return False
+        host, hosts = parts.netloc.lower(), self.all_hosts()
+        return host in hosts or self._bare(host) in {self._bare(h) for h in hosts}
+
+    @staticmethod
+    def _bare(host: str) -> str:
+        return host.rstrip(".").removeprefix("www.")
+
 
 @dataclass(frozen=True)
 class Settings:
@@ -124,14 +137,8 @@ class Settings:
         return next((o for o in self.outlets if o.name == name), None)
 
     def outlet_for_url(self, url: str) -> Outlet | None:
-        """The configured outlet whose hosts include the URL's host, or None."""
-        host = urlsplit(url).netloc.lower()
-        bare = host.removeprefix("www.")
-        for outlet in self.outlets:
-            hosts = outlet.all_hosts()
-            if host in hosts or bare in {h.removeprefix("www.") for h in hosts}:
-                return outlet
-        return None
+        """The first configured outlet that owns the URL (`Outlet.owns`), or None."""
+        return next((o for o in self.outlets if o.owns(url)), None)
 
 
 # Sections that hold one table each; `outlets` is an array of tables handled apart.

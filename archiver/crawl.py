@@ -34,7 +34,6 @@ from archiver.decode import decode_body
 from archiver.discover import (
     DiscoveryError,
     Link,
-    Scope,
     default_sitemaps,
     feeds_in_html,
     links_in_listing,
@@ -328,7 +327,7 @@ class Crawler:
         url = link.url
         await self.db(self.frontier.start, url)
         try:
-            page = await fetcher.fetch(url, scope=Scope(outlet.all_hosts()).contains)
+            page = await fetcher.fetch(url, scope=outlet.owns)
         except FetchError as exc:
             outcome = await self.db(self._settle_failure, url, exc)
         else:
@@ -403,7 +402,6 @@ class OutletDiscovery:
         self.crawler = crawler
         self.fetcher = fetcher
         self.outlet = outlet
-        self.scope = Scope(outlet.all_hosts())
         self.settings = crawler.settings.crawl
         self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
         self.links: list[Link] = []
@@ -436,17 +434,16 @@ class OutletDiscovery:
 
         Guessed locations (/feed/, /wp-sitemap.xml, /sitemap.xml) fail silently.
         """
-        if not self.scope.contains(url):
-            self._report(
-                url, kind, f"not on the outlet's hosts ({', '.join(sorted(self.scope.hosts))})"
-            )
+        if not self.outlet.owns(url):
+            hosts = ", ".join(sorted(self.outlet.all_hosts()))
+            self._report(url, kind, f"not on the outlet's hosts ({hosts})")
             return None
         # A dry run must see every link, and --refresh re-examines what is archived: both
         # read sources in full instead of conditionally.
         full = self._dry or self.crawler.options.refresh
         headers = {} if full else await self.crawler.db(self.crawler.frontier.validators, url)
         try:
-            page = await self.fetcher.fetch(url, headers=headers, scope=self.scope.contains)
+            page = await self.fetcher.fetch(url, headers=headers, scope=self.outlet.owns)
         except FetchError as exc:
             if not guessed:
                 self._report(url, kind, exc.message)
@@ -497,7 +494,7 @@ class OutletDiscovery:
             return [], False
         html, _ = decode_body(page.body, page.header("content-type"))
         try:
-            feeds = [u for u in feeds_in_html(html, page.final_url) if self.scope.contains(u)]
+            feeds = [u for u in feeds_in_html(html, page.final_url) if self.outlet.owns(u)]
         except DiscoveryError:
             feeds = []
         guessed = not feeds
@@ -509,7 +506,7 @@ class OutletDiscovery:
         robots = await self.fetcher.robots_txt(self.outlet.url)
         if robots is None:
             return []
-        return [u for u in sitemaps_in_robots(robots, self.outlet.url) if self.scope.contains(u)]
+        return [u for u in sitemaps_in_robots(robots, self.outlet.url) if self.outlet.owns(u)]
 
     async def _feed(self, url: str, *, guessed: bool = False) -> None:
         page = await self._get(url, "feed", guessed=guessed)
@@ -558,7 +555,7 @@ class OutletDiscovery:
             return False
         self.ok += 1
         if sitemap.is_index:
-            children = [c for c in sitemap.children if self.scope.contains(c.url)]
+            children = [c for c in sitemap.children if self.outlet.owns(c.url)]
             await self._remember(page, [c.url for c in children])
             await self._children(children, depth)
         else:
@@ -590,8 +587,8 @@ class OutletDiscovery:
                 return
             html, _ = decode_body(page.body, page.header("content-type"))
             try:
-                found = links_in_listing(html, page.final_url, self.pattern, self.scope)
-                following = next_listing_page(html, page.final_url, self.scope)
+                found = links_in_listing(html, page.final_url, self.pattern, self.outlet.owns)
+                following = next_listing_page(html, page.final_url, self.outlet.owns)
             except DiscoveryError as exc:
                 self._report(current, "listing", exc.message)
                 return
@@ -602,7 +599,7 @@ class OutletDiscovery:
             current = following if following != current else None
 
     def _add(self, links: list[Link]) -> None:
-        self.links.extend(link for link in links if self.scope.contains(link.url))
+        self.links.extend(link for link in links if self.outlet.owns(link.url))
 
 
 def parse_since(value: str) -> datetime:

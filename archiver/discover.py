@@ -13,8 +13,8 @@ import calendar
 import re
 import xml.parsers.expat
 import zlib
-from collections.abc import Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
@@ -66,29 +66,6 @@ class Sitemap:
     links: tuple[Link, ...] = ()
     children: tuple[Link, ...] = ()  # child sitemaps, with their lastmod
     is_index: bool = False
-
-
-@dataclass(frozen=True)
-class Scope:
-    """The hosts an outlet owns; links elsewhere are never fetched."""
-
-    hosts: frozenset[str]
-    bare_hosts: frozenset[str] = field(init=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "bare_hosts", frozenset(_bare(h) for h in self.hosts))
-
-    def contains(self, url: str) -> bool:
-        """Whether `url` is http(s) on one of the outlet's hosts (`www.` or not)."""
-        parts = urlsplit(url)
-        if parts.scheme not in ("http", "https"):
-            return False
-        host = parts.netloc.lower()
-        return host in self.hosts or _bare(host) in self.bare_hosts
-
-
-def _bare(host: str) -> str:
-    return host.lower().rstrip(".").removeprefix("www.")
 
 
 # ---------------------------------------------------------------- bodies
@@ -344,9 +321,10 @@ def wordpress_feed(home: str) -> str:
 
 
 def links_in_listing(
-    html: str, url: str, pattern: re.Pattern[str] | None, scope: Scope
+    html: str, url: str, pattern: re.Pattern[str] | None, owns: Callable[[str], bool]
 ) -> list[str]:
-    """Same-outlet links on a listing page whose URL matches `pattern` (all in scope when None)."""
+    """Same-outlet links (`owns`, e.g. `Outlet.owns`) on a listing page whose URL matches
+    `pattern` (every owned link when None)."""
     tree = _html_tree(html, url)
     found: list[str] = []
     for anchor in tree.iter("a"):
@@ -354,7 +332,7 @@ def links_in_listing(
         if not href:
             continue
         absolute = _absolute(href, url)
-        if not scope.contains(absolute) or absolute == url:
+        if not owns(absolute) or absolute == url:
             continue
         if pattern is not None and not pattern.search(absolute):
             continue
@@ -365,13 +343,13 @@ def links_in_listing(
 _PAGE_PATH = re.compile(r"/page/(\d+)/?$")
 
 
-def next_listing_page(html: str, url: str, scope: Scope) -> str | None:
+def next_listing_page(html: str, url: str, owns: Callable[[str], bool]) -> str | None:
     """The next page of a listing: rel="next" if present, else `?page=N+1` or `/page/N+1/`."""
     tree = _html_tree(html, url)
     for element in (*tree.iter("link"), *tree.iter("a")):
         if "next" in (element.get("rel") or "").lower().split() and element.get("href"):
             candidate = _absolute(element.get("href"), url)
-            return candidate if scope.contains(candidate) else None
+            return candidate if owns(candidate) else None
     guesses = set(_page_guesses(url))
     for anchor in tree.iter("a"):
         href = anchor.get("href")

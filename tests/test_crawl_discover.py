@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 
+from archiver.config import Outlet, Settings
 from archiver.discover import (
     DiscoveryError,
-    Scope,
     feeds_in_html,
     inflate,
     links_in_listing,
@@ -212,7 +212,7 @@ def test_robots_sitemaps_and_feed_autodiscovery() -> None:
 
 
 def test_listing_links_are_scoped_and_filtered() -> None:
-    scope = Scope(frozenset({"news.example.test"}))
+    owns = Outlet("news", "https://news.example.test/").owns
     html = (
         "<html><body>"
         '<a href="/news/12">a</a><a href="https://www.news.example.test/news/13#top">b</a>'
@@ -221,14 +221,30 @@ def test_listing_links_are_scoped_and_filtered() -> None:
         "</body></html>"
     )
     pattern = re.compile(r"/news/\d+$")
-    assert links_in_listing(html, BASE + "news", pattern, scope) == [
+    assert links_in_listing(html, BASE + "news", pattern, owns) == [
         BASE + "news/12",
         "https://www.news.example.test/news/13",
     ]
-    assert BASE + "about" in links_in_listing(html, BASE + "news", None, scope)
-    assert not scope.contains("https://other.test/")
-    assert not scope.contains("ftp://news.example.test/")
-    assert scope.contains("http://NEWS.example.test/x")
+    assert BASE + "about" in links_in_listing(html, BASE + "news", None, owns)
+    assert not owns("https://other.test/")
+    assert not owns("ftp://news.example.test/")
+    assert owns("http://NEWS.example.test/x")
+
+
+def test_one_rule_says_which_outlet_a_url_belongs_to() -> None:
+    # Discovery's scope and the pipeline's outlet lookup are the same `Outlet.owns`.
+    news = Outlet("news", "https://www.news.example.test/", hosts=("cdn.example.test:8080",))
+    settings = Settings(outlets=(Outlet("other", "https://other.test/"), news))
+    for url in (
+        "https://news.example.test./a",  # the root's trailing dot
+        "http://WWW.News.Example.Test/b",
+        "https://www.cdn.example.test:8080/c",
+    ):
+        assert news.owns(url), url
+        assert settings.outlet_for_url(url) == news, url
+    for url in ("ftp://news.example.test/", "https://cdn.example.test/", "https://evil.test/"):
+        assert not news.owns(url), url
+        assert settings.outlet_for_url(url) is None, url
 
 
 @pytest.mark.parametrize(
@@ -247,8 +263,8 @@ def test_listing_links_are_scoped_and_filtered() -> None:
     ],
 )
 def test_next_listing_page(url: str, html: str, expected: str | None) -> None:
-    scope = Scope(frozenset({"news.example.test"}))
-    assert next_listing_page(f"<html><body>{html}</body></html>", url, scope) == expected
+    owns = Outlet("news", "https://news.example.test/").owns
+    assert next_listing_page(f"<html><body>{html}</body></html>", url, owns) == expected
 
 
 @pytest.mark.parametrize(
