@@ -72,19 +72,27 @@ class Sitemap:
 
 
 def inflate(body: bytes, limit: int = MAX_XML_BYTES) -> bytes:
-    """Gunzip `body` if it is gzip data (`.xml.gz` sitemaps), refusing more than `limit` bytes."""
+    """Gunzip `body` if it is gzip data (`.xml.gz` sitemaps), refusing more than `limit` bytes.
+
+    Every member of a multi-member gzip file is inflated (as gzip(1) does), under one cap.
+    """
     if not body.startswith(b"\x1f\x8b"):
         return body
-    inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+    out = bytearray()
+    data = body
     try:
-        out = inflater.decompress(body, limit + 1)
+        while True:
+            inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+            out += inflater.decompress(data, limit + 1 - len(out))  # never 0: that is "no cap"
+            if len(out) > limit:
+                raise DiscoveryError(f"too large: more than {limit:,} bytes once inflated")
+            if not inflater.eof:
+                raise DiscoveryError("broken gzip data: truncated")
+            data = inflater.unused_data
+            if not data.strip(b"\0"):  # the end, or the zero padding some tools append
+                return bytes(out)
     except zlib.error as exc:
         raise DiscoveryError(f"broken gzip data: {exc}") from None
-    if len(out) > limit:
-        raise DiscoveryError(f"too large: more than {limit:,} bytes once inflated")
-    if not inflater.eof:
-        raise DiscoveryError("broken gzip data: truncated")
-    return out
 
 
 def _check_body(body: bytes, what: str) -> bytes:

@@ -199,6 +199,18 @@ def test_gzip_bomb_is_refused() -> None:
         inflate(gzip.compress(b"<urlset/>" * 100)[:-20], limit=10_000)
 
 
+def test_inflate_reads_every_gzip_member_under_one_cap() -> None:
+    two = gzip.compress(b"<urlset>") + gzip.compress(b"</urlset>")
+    assert inflate(two) == b"<urlset></urlset>"
+    assert inflate(two + b"\0" * 8) == b"<urlset></urlset>"  # zero padding after the last
+    members = gzip.compress(b"\0" * 600_000) * 2
+    assert inflate(members, limit=1_200_000) == b"\0" * 1_200_000
+    with pytest.raises(DiscoveryError, match="too large"):
+        inflate(members, limit=1_000_000)  # the cap holds across members
+    with pytest.raises(DiscoveryError, match="truncated"):
+        inflate(two[:-20])  # a truncated second member
+
+
 def test_robots_sitemaps_and_feed_autodiscovery() -> None:
     robots = "User-agent: *\nDisallow: /private/\nSitemap: /wp-sitemap.xml\nSitemap: https://cdn.test/s.xml\n"
     assert sitemaps_in_robots(robots, BASE) == [BASE + "wp-sitemap.xml", "https://cdn.test/s.xml"]
