@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
 from archiver.urls import url_key
@@ -58,6 +58,9 @@ class Entry:
     finished_at: str | None
 
 
+_ENTRY_COLUMNS = ", ".join(f.name for f in fields(Entry))  # the columns an Entry is read from
+
+
 def _now() -> str:
     return datetime.now(UTC).isoformat(timespec="seconds")
 
@@ -80,24 +83,14 @@ class Frontier:
         published: datetime | None = None,
         modified: datetime | None = None,
     ) -> Entry:
-        """Record a discovered URL (keeping its first row) and return its current state."""
-        key = url_key(url)
-        with self.conn:
-            self.conn.execute(
-                "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
-                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
-                " published = COALESCE(excluded.published, published),"
-                " modified = COALESCE(excluded.modified, modified)",
-                (key, url, outlet, _iso(published), _iso(modified), _now()),
-            )
-        entry = self.get(url)
-        assert entry is not None  # just written
-        return entry
+        """Record one discovered URL (see `add_many`) and return its current state."""
+        return self.add_many(outlet, [(url, published, modified)])[url_key(url)]
 
     def add_many(
         self, outlet: str, links: Iterable[tuple[str, datetime | None, datetime | None]]
     ) -> dict[str, Entry]:
-        """`add` for many (url, published, modified) in one transaction; entries by url_key."""
+        """Record discovered (url, published, modified) in one transaction, keeping each URL's
+        first row (its dates fill in, never erase); the current entries, by url_key."""
         rows = [(url_key(u), u, outlet, _iso(p), _iso(m), _now()) for u, p, m in links]
         with self.conn:
             self.conn.executemany(
@@ -113,21 +106,10 @@ class Frontier:
             chunk = keys[start : start + 500]
             marks = ",".join("?" * len(chunk))
             for row in self.conn.execute(
-                "SELECT key, url, outlet, state, attempts, published, modified, finished_at"
-                f" FROM frontier WHERE key IN ({marks})",
-                chunk,
+                f"SELECT key, {_ENTRY_COLUMNS} FROM frontier WHERE key IN ({marks})", chunk
             ):
                 found[row[0]] = Entry(*row[1:])
         return found
-
-    def get(self, url: str) -> Entry | None:
-        """The row for `url` (under any of its spellings), or None."""
-        row = self.conn.execute(
-            "SELECT url, outlet, state, attempts, published, modified, finished_at"
-            " FROM frontier WHERE key = ?",
-            (url_key(url),),
-        ).fetchone()
-        return Entry(*row) if row else None
 
     def start(self, url: str) -> None:
         """Count an attempt before the request goes out."""
@@ -151,7 +133,7 @@ class Frontier:
         """URLs found but not settled, oldest first: a killed run's leftovers and transient
         failures, until `max_attempts` (a page that keeps killing the crawl is given up too)."""
         rows = self.conn.execute(
-            "SELECT url, outlet, state, attempts, published, modified, finished_at FROM frontier"
+            f"SELECT {_ENTRY_COLUMNS} FROM frontier"
             " WHERE outlet = ? AND state IN ('pending', 'failed') AND attempts < ?"
             " ORDER BY discovered_at, rowid",
             (outlet, max_attempts),
