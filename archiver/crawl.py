@@ -70,7 +70,6 @@ class CrawlOptions:
     since: datetime | None = None  # skip links whose feed/sitemap dates are all older
     dry_run: bool = False
     refresh: bool = False
-    workers: int | None = None  # extraction processes; None: [crawl] workers; 0: in this process
 
 
 @dataclass(frozen=True)
@@ -170,7 +169,9 @@ class Crawler:
         emit: Emit,
         progress: Progress | None = None,
         pool: Executor | None = None,
+        workers: int = 0,
     ) -> None:
+        """`pool` runs extraction in `workers` processes (from `make_pool`); None: in-process."""
         self.settings = settings
         self.store = store
         self.options = options
@@ -193,7 +194,7 @@ class Crawler:
         self._options: dict[str, ExtractOptions] = {}
         self._option_uses: dict[str, int] = {}
         self._slots = asyncio.Semaphore(
-            max(1, settings.fetch.concurrency) + 2 * max(1, _pool_size(pool))
+            max(1, settings.fetch.concurrency) + 2 * max(1, workers if pool is not None else 0)
         )
 
     def outlets(self) -> list[Outlet]:
@@ -384,10 +385,6 @@ class Crawler:
             url, "gone" if exc.permanent else "failed", outcome.status, exc.message
         )
         return outcome
-
-
-def _pool_size(pool: Executor | None) -> int:
-    return int(getattr(pool, "_max_workers", 0)) if pool is not None else 0
 
 
 def _newest_first(link: Link) -> tuple[int, float]:

@@ -181,7 +181,7 @@ def crawl_run(
 
         try:
             options = CrawlOptions(max_articles=per_outlet)
-            crawler = Crawler(settings, store, options, emit, None, pool)
+            crawler = Crawler(settings, store, options, emit, None, pool, workers)
             cpu, wall = time.process_time(), time.perf_counter()
             asyncio.run(crawler.run())
             cpu, wall = time.process_time() - cpu, time.perf_counter() - wall

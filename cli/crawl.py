@@ -107,7 +107,7 @@ def command(
         sys.stdout.flush()
 
     try:
-        crawler = Crawler(settings, store, options, emit, progress, pool)
+        crawler = Crawler(settings, store, options, emit, progress, pool, workers)
         summary = asyncio.run(crawler.run())
     finally:
         if progress:

@@ -21,7 +21,6 @@ from cli import main
 from tests.crawl_sites import (
     Site,
     article_page,
-    conditional,
     html_route,
     install_arabic,
     install_listing_only,
@@ -453,14 +452,6 @@ def test_second_crawl_while_locked_exits_75(tmp_path: Path, server: TestServer) 
     assert result.exit_code == 75
     assert f"pid {os.getpid()}" in result.stderr
     assert server.log == []
-
-
-def test_conditional_helper_answers_304(server: TestServer) -> None:
-    import httpx
-
-    url = server.route("/f", conditional(b"<rss/>", "application/rss+xml", '"x"'))
-    assert httpx.get(url, headers={"If-None-Match": '"x"'}).status_code == 304
-    assert httpx.get(url).status_code == 200
 
 
 def test_articles_archived_by_fetch_are_not_fetched_again(
