@@ -14,7 +14,7 @@ from archiver.errors import StoreError, UsageError
 from archiver.store import Store
 from cli import App
 from cli.exit import EPILOG, ExitCode
-from cli.output import echo_err, to_json
+from cli.output import echo_err, write_jsonl
 
 
 def _since(_ctx: click.Context, _param: click.Parameter, value: str | None) -> datetime | None:
@@ -103,8 +103,7 @@ def command(
     progress = _Progress() if sys.stderr.isatty() and not app.quiet and not dry_run else None
 
     def emit(record: Record) -> None:
-        sys.stdout.write(to_json(record.to_dict()) + "\n")
-        sys.stdout.flush()
+        write_jsonl([record.to_dict()])
 
     try:
         crawler = Crawler(settings, store, options, emit, progress, pool, workers)
