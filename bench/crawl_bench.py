@@ -171,7 +171,7 @@ def crawl_run(
                 split.wrap(crawl_module, "extract_page", "extract"),
                 split.wrap(Deduper, "decide", "dedup"),
                 split.wrap(Deduper, "index", "dedup"),
-                split.wrap(Pipeline, "store_article", "store+dedup"),
+                split.wrap(Pipeline, "store_extracted", "store+dedup"),  # with observe_article
             ]
         stored = 0
 

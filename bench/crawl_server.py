@@ -36,9 +36,10 @@ def _vocabulary(arabic: bool, size: int = 3000) -> list[str]:
 _WORDS = {True: _vocabulary(True), False: _vocabulary(False)}
 
 
-def article_html(host: int, n: int) -> bytes:
+def article_html(host: int, n: int, articles: int) -> bytes:
     """A deterministic fictional article page shaped like a real one (~100 KB, median of the
-    scrapinghub pages is 114 KB): ~900 words of text inside menus, sidebars, scripts, footer."""
+    scrapinghub pages is 114 KB): ~900 words of text inside menus, sidebars, scripts, footer;
+    its related links point at other articles among the farm's `articles`."""
     rng = random.Random(n)
     arabic = host % 2 == 0
     words = _WORDS[arabic]
@@ -52,7 +53,7 @@ def article_html(host: int, n: int) -> bytes:
         for i in range(250)
     )
     related = "".join(
-        f'<li class="related"><a href="/news/{(n + i * 7) % 3000}.html">{sentence(9)}</a>'
+        f'<li class="related"><a href="/news/{(n + i * 7) % articles}.html">{sentence(9)}</a>'
         f'<span class="date">2024-03-{1 + i % 28:02d}</span></li>'
         for i in range(40)
     )
@@ -76,7 +77,6 @@ class Farm:
     def __init__(self, hosts: int, articles: int, latency: float) -> None:
         self.hosts, self.articles, self.latency = hosts, articles, latency
         self.ports: list[int] = []
-        self.cache: dict[tuple[int, int], bytes] = {}
         self.responses: dict[tuple[int, str], bytes] = {}
 
     def host_articles(self, host: int) -> range:
@@ -103,11 +103,8 @@ class Farm:
                 n = int(path[6:-5])
             except ValueError:
                 n = -1
-            if 0 <= n < self.articles and n % self.hosts == host:
-                key = (host, n)
-                if key not in self.cache:
-                    self.cache[key] = article_html(host, n)
-                return 200, "text/html; charset=utf-8", self.cache[key]
+            if 0 <= n < self.articles and n % self.hosts == host:  # `response` caches it
+                return 200, "text/html; charset=utf-8", article_html(host, n, self.articles)
         return 404, "text/plain", b"not found"
 
     async def run(self) -> None:
