@@ -16,7 +16,7 @@ from archiver.dedup import Deduper
 from archiver.errors import FetchError
 from archiver.extract import ExtractOptions, extract_html
 from archiver.fetch import Fetcher
-from archiver.learned import learned_affixes, learned_lines, observe_article
+from archiver.learned import learned_options, observe_article
 from archiver.models import Article, Extracted, Outcome, Page
 from archiver.normalize import content_sha256, word_count
 from archiver.store import FetchRow, Store, iso_utc, utc_now
@@ -138,11 +138,9 @@ class Pipeline:
         key = key or (outlet.name if outlet else None)
         if key is None:
             return ExtractOptions(outlet=outlet, encoding=encoding)
+        lines, affixes = learned_options(self.store.conn, key)
         return ExtractOptions(
-            outlet=outlet,
-            encoding=encoding,
-            learned_lines=learned_lines(self.store.conn, key),
-            learned_affixes=learned_affixes(self.store.conn, key),
+            outlet=outlet, encoding=encoding, learned_lines=lines, learned_affixes=affixes
         )
 
     def process_page(
