@@ -67,6 +67,7 @@ class DedupSettings:
     min_tokens: int = 20  # shorter texts match only as whole-text near copies
     max_word_edits_per_1000: float = 3.0  # substituted words a repost may have (per 1000)
     number_guard: bool = True  # a substituted number means a different report
+    cross_outlet_word_edits: int = 1  # more words a repost on another outlet may change
     workers: int = 0  # processes for `dedup --rebuild` (0: all cores)
 
 

@@ -2,7 +2,8 @@
 
 Two layers: exact copies (the same normalized-text hash under another URL) and near copies
 (fingerprint candidates from the LSH index in the archive, verified with rapidfuzz: "near" for
-similar-length copies, "contained" for wrapped or truncated reposts). A cluster is labelled
+similar-length copies, "contained" for wrapped or truncated reposts; a copy one substituted
+word past the template guard counts only under `edit_allowed`). A cluster is labelled
 with its canonical member's id (the record contract: `cluster` is the canonical article's id),
 chosen by `choose_canonical`; when a later article should be canonical (an earlier original
 found after its reposts) every member is rewritten to point at it and to carry its id, so
@@ -21,7 +22,7 @@ from archiver.lsh_index import NearIndex
 from archiver.models import Article
 from archiver.normalize import fold
 from archiver.store import Store
-from archiver.verify import Match, VerifyRules, compare
+from archiver.verify import Match, VerifyRules, assess, compare
 
 # A pair sharing fewer LSH bands than this (and no window) has an estimated Jaccard far below
 # what a near copy needs; verifying it would only cost time.
@@ -59,7 +60,22 @@ def verify_rules(dedup: DedupSettings) -> VerifyRules:
         min_tokens=dedup.min_tokens,
         max_word_edits_per_1000=dedup.max_word_edits_per_1000,
         number_guard=dedup.number_guard,
+        cross_outlet_word_edits=dedup.cross_outlet_word_edits,
     )
+
+
+def edit_allowed(
+    outlets_a: Iterable[str], outlets_b: Iterable[str], a_in_series: bool, b_in_series: bool
+) -> bool:
+    """Whether an `edited` pair (one substituted word more than the guard allows) is one story.
+
+    An editor's one-word change and a templated report's one-slot change look the same; what
+    tells them apart is around the pair. Reposts cross outlets, while one outlet publishing two
+    texts a word apart is running a series: the two sides' clusters must share no outlet. And
+    a series has siblings: a text with another near-identical neighbour that the guard parted
+    from it (outside the pair's own clusters) belongs to one. Kept only when neither has one.
+    """
+    return set(outlets_a).isdisjoint(outlets_b) and not a_in_series and not b_in_series
 
 
 def _parse_time(value: str | None) -> datetime:
@@ -178,17 +194,45 @@ class Deduper:
         firsts = self.store.get_many([queue[0] for queue in queues.values()])  # all verified
         rank = {other_id: i for i, other_id in enumerate(ids)}
         found: list[tuple[int, Article, Match]] = []
-        for queue in queues.values():
+        edited: dict[str, tuple[Article, Match]] = {}  # by cluster: a match one word short
+        series: set[str] = set()  # clusters holding a sibling (see `edit_allowed`)
+        for cluster, queue in queues.items():
             for other_id in queue:
                 full = firsts.get(other_id) or self.store.get(other_id)
                 if full is None:
                     continue
-                match = compare(fp.tokens, tokenize(full.text), self.rules)
-                if match is not None:
-                    found.append((rank[other_id], full, match))
+                verdict = assess(fp.tokens, tokenize(full.text), self.rules)
+                if verdict.match is not None:
+                    found.append((rank[other_id], full, verdict.match))
+                    series.discard(cluster)
                     break
+                if verdict.sibling:
+                    series.add(cluster)
+                if verdict.edited is not None:
+                    edited.setdefault(cluster, (full, verdict.edited))
+        if not found and len(edited) == 1:
+            cluster, (other, match) = next(iter(edited.items()))
+            if edit_allowed(
+                {article.outlet},
+                {other.outlet, *(m.outlet for m in self.store.cluster_members(cluster))},
+                bool(series - {cluster}),
+                self._in_series(other, exclude=article.id),
+            ):
+                found.append((rank[other.id], other, match))
         found.sort(key=lambda hit: (-hit[2].similarity, hit[0]))
         return [(other, match) for _, other, match in found]
+
+    def _in_series(self, article: Article, *, exclude: str) -> bool:
+        """Whether an indexed article has a sibling outside its own cluster (see `assess`)."""
+        fp = self.fingerprinter.fingerprint(article.text)
+        ids = [i for i in self.candidates(fp, exclude=article.id) if i != exclude]
+        own = article.cluster or article.id
+        for other in self.store.get_many(ids).values():
+            if (other.cluster or other.id) != own and assess(
+                fp.tokens, tokenize(other.text), self.rules
+            ).sibling:
+                return True
+        return False
 
     def candidates(self, fp: Fingerprint, *, exclude: str | None = None) -> list[str]:
         """Ids of indexed articles worth verifying against `fp`, most shared keys first."""

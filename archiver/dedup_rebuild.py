@@ -4,7 +4,8 @@ Three passes, the first two on all cores (fork-started worker processes):
 
 1. fingerprint one representative per exact-copy group (texts are streamed, never all held);
 2. candidate pairs from the sorted key table (vectorized, see `lsh_index.candidate_pairs`),
-   verified with the same rapidfuzz rules as the incremental path;
+   verified with the same rapidfuzz rules as the incremental path (an `edited` pair is kept
+   under the same rule too: `dedup.edit_allowed`, with the whole batch as the neighbours);
 3. connected components (exact groups + verified pairs), a canonical per cluster by the usual
    rules, and a rewrite of only the records whose dedup fields changed.
 """
@@ -25,12 +26,18 @@ import numpy as np
 import numpy.typing as npt
 
 from archiver.config import Settings
-from archiver.dedup import MIN_BAND_HITS, choose_canonical, fingerprint_params, verify_rules
+from archiver.dedup import (
+    MIN_BAND_HITS,
+    choose_canonical,
+    edit_allowed,
+    fingerprint_params,
+    verify_rules,
+)
 from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
 from archiver.lsh_index import KeyTable, NearIndex, Owners, bucket_pairs, count_pairs
 from archiver.models import Article
 from archiver.store import Store, text_path
-from archiver.verify import VerifyRules, compare
+from archiver.verify import VerifyRules, assess
 
 _CHUNK = 512  # candidate pairs per verification task
 _TEXTS = 256  # documents per fingerprint task (one numpy pass over all their characters)
@@ -108,14 +115,28 @@ def _tokens(i: int) -> tuple[str, ...]:
     return tokenize(_TEXT_OF(i))
 
 
-def _verify_chunk(pairs: npt.NDArray[np.int64]) -> list[Edge]:
+def _verify_chunk(pairs: npt.NDArray[np.int64]) -> _Verified:
     assert _RULES is not None
-    edges: list[Edge] = []
+    found = _Verified([], [], [])
     for a, b in pairs.tolist():
-        match = compare(_tokens(a), _tokens(b), _RULES)
-        if match is not None:
-            edges.append(Edge(a, b, match.method, match.similarity))
-    return edges
+        verdict = assess(_tokens(a), _tokens(b), _RULES)
+        if verdict.match is not None:
+            found.edges.append(Edge(a, b, verdict.match.method, verdict.match.similarity))
+            continue
+        if verdict.edited is not None:
+            found.edited.append(Edge(a, b, verdict.edited.method, verdict.edited.similarity))
+        if verdict.sibling:
+            found.siblings.append((a, b))
+    return found
+
+
+@dataclass(frozen=True)
+class _Verified:
+    """Verified pairs, pairs that match only with one more word edit, and sibling pairs."""
+
+    edges: list[Edge]
+    edited: list[Edge]
+    siblings: list[tuple[int, int]]
 
 
 def find_near_pairs(
@@ -127,8 +148,13 @@ def find_near_pairs(
     max_bucket: int,
     workers: int = 0,
     progress: Callable[[str], None] | None = None,
+    outlets: Sequence[frozenset[str]] | None = None,
 ) -> NearResult:
-    """Fingerprint documents 0..count-1 (`text_of(i)` gives the text) and verify candidates."""
+    """Fingerprint documents 0..count-1 (`text_of(i)` gives the text) and verify candidates.
+
+    `outlets[i]` are the outlets that published document i (an exact-copy group may span
+    several); without them an `edited` pair is never kept.
+    """
     global _TEXT_OF, _PARAMS, _RULES
     _TEXT_OF, _PARAMS, _RULES = text_of, params, rules
     _tokens.cache_clear()
@@ -148,7 +174,8 @@ def find_near_pairs(
         pairs = _candidates(parts, max_bucket)
         if progress:
             progress(f"{len(pairs)} candidate pairs")
-        edges = _verify_all(pairs, count, pool, workers)
+        found = _verify_all(pairs, count, pool, workers)
+        edges = found.edges + _kept_edits(found, count, outlets)
     finally:
         if pool:
             pool.close()
@@ -160,14 +187,14 @@ def find_near_pairs(
 
 def _verify_all(
     pairs: npt.NDArray[np.int64], count: int, pool: Pool | None, workers: int
-) -> list[Edge]:
+) -> _Verified:
     """Verify candidate pairs in rounds, skipping pairs earlier rounds already connected.
 
     The clusters are the same (connected components do not need every edge), but a story
     reposted k times costs about k verifications instead of k^2/2.
     """
     joined = DisjointSet(count)
-    edges: list[Edge] = []
+    found = _Verified([], [], [])
     step = _CHUNK * workers * 2
     for start in range(0, len(pairs), step):
         todo = np.array(
@@ -180,10 +207,47 @@ def _verify_all(
         ).reshape(-1, 2)
         chunks = [todo[s : s + _CHUNK] for s in range(0, len(todo), _CHUNK)]
         for part in pool.map(_verify_chunk, chunks) if pool else map(_verify_chunk, chunks):
-            for edge in part:
+            for edge in part.edges:
                 joined.union(edge.a, edge.b)
-                edges.append(edge)
-    return edges
+            found.edges.extend(part.edges)
+            found.edited.extend(part.edited)
+            found.siblings.extend(part.siblings)
+    return found
+
+
+def _kept_edits(
+    found: _Verified, count: int, outlets: Sequence[frozenset[str]] | None
+) -> list[Edge]:
+    """The `edited` pairs that `dedup.edit_allowed` keeps, judged against the whole batch.
+
+    Each side is its cluster so far (verified pairs): its outlets are all its members', and a
+    sibling inside the other side's cluster (the story's other copies) is no sign of a series.
+    """
+    if outlets is None or not found.edited:
+        return []
+    joined = DisjointSet(count)
+    for edge in found.edges:
+        joined.union(edge.a, edge.b)
+    siblings: dict[int, set[int]] = defaultdict(set)
+    for a, b in found.siblings:
+        siblings[a].add(joined.find(b))
+        siblings[b].add(joined.find(a))
+    roots = {joined.find(i) for edge in found.edited for i in (edge.a, edge.b)}
+    published: dict[int, set[str]] = defaultdict(set)  # outlets by cluster root
+    for i in range(count):
+        if (root := joined.find(i)) in roots:
+            published[root] |= outlets[i]
+    kept = []
+    for edge in found.edited:
+        root_a, root_b = joined.find(edge.a), joined.find(edge.b)
+        if edit_allowed(
+            published[root_a],
+            published[root_b],
+            bool(siblings[edge.a] - {root_b}),
+            bool(siblings[edge.b] - {root_a}),
+        ):
+            kept.append(edge)
+    return kept
 
 
 def _candidates(
@@ -227,16 +291,26 @@ def rebuild(
     started = time.perf_counter()
     dedup = settings.dedup
     rows = store.conn.execute(
-        "SELECT id, sha256, path FROM articles ORDER BY fetched_at, id"
+        "SELECT id, sha256, path, outlet FROM articles ORDER BY fetched_at, id"
     ).fetchall()
     ids = [r[0] for r in rows]
     # One representative per exact-copy group (the first fetched); copies follow it.
     rep_of_sha: dict[str, int] = {}
     group: list[int] = []
+    copied_by: dict[int, set[str]] = {}  # outlets of groups with copies
     for i, row in enumerate(rows):
-        group.append(rep_of_sha.setdefault(row[1], i))
+        rep = rep_of_sha.setdefault(row[1], i)
+        group.append(rep)
+        if rep != i:
+            copied_by.setdefault(rep, {rows[rep][3]}).add(row[3])
     reps = sorted(set(group))
     paths: list[str] = [str(rows[i][2]) for i in reps]
+    shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set (1M docs)
+    outlets: list[frozenset[str]] = []
+    for i in reps:
+        published_by = frozenset(copied_by.get(i, (rows[i][3],)))
+        outlets.append(shared.setdefault(published_by, published_by))
+    del copied_by
     root = store.root
     del rows
 
@@ -253,6 +327,7 @@ def rebuild(
             max_bucket=dedup.max_bucket,
             workers=dedup.workers,
             progress=progress,
+            outlets=outlets,
         )
     else:
         found = NearResult([], [0] * len(reps), np.zeros((0, 2), np.int64), [])

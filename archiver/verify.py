@@ -10,6 +10,11 @@ Candidates come from the LSH index; here each pair is checked on the fingerprint
 Both go through a guard against templated reports (daily situation reports that share most of
 their phrasing): inside the aligned text, a substituted number, or more substituted words than a
 repost's editor plausibly changes, means two different events, not one story twice.
+
+`assess` says more than `compare`: a pair the guard parted only by one substituted word too many
+is `edited` (a repost's editor, or a one-slot change in a series: the caller decides from the
+outlets and the neighbours, see `dedup.edit_allowed`), and a pair the guard parted while sharing
+most of its words is a `sibling` (evidence that the texts belong to a templated series).
 """
 
 from __future__ import annotations
@@ -36,6 +41,7 @@ class VerifyRules:
     min_tokens: int = 20
     max_word_edits_per_1000: float = 3.0
     number_guard: bool = True
+    cross_outlet_word_edits: int = 1  # more substituted words an `edited` verdict forgives
 
 
 @dataclass(frozen=True)
@@ -46,32 +52,72 @@ class Match:
     similarity: float
 
 
+@dataclass(frozen=True)
+class Verdict:
+    """What `assess` found: a match; or a match only with more word edits allowed (`edited`);
+    or texts that share most words but differ in their slots (`sibling`); or nothing."""
+
+    match: Match | None = None
+    edited: Match | None = None
+    sibling: bool = False
+
+
+_NOTHING = Verdict()
+
+
 def compare(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Match | None:
     """Whether word sequences `a` and `b` are copies of one text, and how."""
+    return assess(a, b, rules).match
+
+
+def assess(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Verdict:
+    """Whether word sequences `a` and `b` are copies of one text, or nearly so (see Verdict)."""
     if not a or not b:
-        return None
+        return _NOTHING
     short, long = (a, b) if len(a) <= len(b) else (b, a)
     if len(short) / len(long) >= rules.length_ratio:
         # The guard first: word opcodes cost a fraction of a character-level ratio, and a
         # templated pair would fail the aligned comparison below for the same substitutions.
-        if is_templated(short, long, rules):
-            return None
+        subs = substitutions(short, long, rules)
+        if subs.templated:
+            return _parted(subs, short, long, rules.near_threshold, "near", rules)
         similarity = fuzz.ratio(" ".join(short), " ".join(long)) / 100
         if similarity >= rules.near_threshold:
-            return Match("near", round(similarity, 4))
+            return Verdict(Match("near", round(similarity, 4)))
     if len(short) < rules.min_tokens:
-        return None  # a few words inside a long text prove nothing
+        return _NOTHING  # a few words inside a long text prove nothing
     span = align(short, long)
     if span is None:
-        return None
+        return _NOTHING
     s0, s1, l0, l1 = span
     if (s1 - s0) / len(short) < rules.min_coverage:
-        return None
+        return _NOTHING
     part, window = short[s0:s1], long[l0:l1]
+    subs = substitutions(part, window, rules)
+    if subs.templated:
+        return _parted(subs, part, window, rules.contained_threshold, "contained", rules)
     similarity = fuzz.ratio(" ".join(part), " ".join(window)) / 100
-    if similarity >= rules.contained_threshold and not is_templated(part, window, rules):
-        return Match("contained", round(similarity, 4))
-    return None
+    if similarity >= rules.contained_threshold:
+        return Verdict(Match("contained", round(similarity, 4)))
+    return _NOTHING
+
+
+def _parted(
+    subs: Substitutions,
+    a: Sequence[str],
+    b: Sequence[str],
+    threshold: float,
+    method: str,
+    rules: VerifyRules,
+) -> Verdict:
+    """The verdict on texts the guard parted: `edited` or `sibling` when they share most words."""
+    if subs.shared < threshold * max(len(a), len(b)):
+        return _NOTHING  # not alike enough to say anything
+    if not subs.number and subs.words <= subs.allowed + rules.cross_outlet_word_edits:
+        similarity = fuzz.ratio(" ".join(a), " ".join(b)) / 100
+        if similarity >= threshold:
+            return Verdict(edited=Match(method, round(similarity, 4)), sibling=True)
+    return Verdict(sibling=True)
 
 
 def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int] | None:
@@ -109,27 +155,56 @@ def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int
     return s0, s1, l0, l1
 
 
-def is_templated(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> bool:
-    """Whether aligned texts differ the way two reports from one template do.
+@dataclass(frozen=True)
+class Substitutions:
+    """How two aligned texts differ inside their shared stretch (see `substitutions`)."""
 
-    Only substitutions strictly inside the shared text count (added headers, footers and
-    dropped tails are what reposts do). A substituted number, or more substituted words than
-    `max_word_edits_per_1000` allows for this length, marks different events.
+    number: bool  # a number was substituted
+    words: int  # words substituted (spelling variants aside)
+    allowed: int  # substituted words a repost of this length may have
+    shared: int  # words in equal stretches
+
+    @property
+    def templated(self) -> bool:
+        return self.number or self.words > self.allowed
+
+
+def is_templated(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> bool:
+    """Whether aligned texts differ the way two reports from one template do."""
+    return substitutions(a, b, rules).templated
+
+
+def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Substitutions:
+    """The substitutions strictly inside the shared text of aligned `a` and `b`.
+
+    Added headers, footers and dropped tails are what reposts do, so only replacements between
+    the first and the last equal stretch count. A substituted number, or more substituted words
+    than `max_word_edits_per_1000` allows for this length, marks different events.
     """
     opcodes = list(Levenshtein.opcodes(list(a), list(b)))
     equal = [op for op in opcodes if op.tag == "equal"]
+    allowed = int(len(a) * rules.max_word_edits_per_1000 / 1000)
     if not equal:
-        return False
+        return Substitutions(False, 0, allowed, 0)
     first, last = equal[0].src_start, equal[-1].src_end
+    shared = sum(op.src_end - op.src_start for op in equal)
     word_edits = 0
+    number = False
     for op in opcodes:
         if op.tag != "replace" or op.src_start < first or op.src_end > last:
             continue
         old = " ".join(a[op.src_start : op.src_end])
         new = " ".join(b[op.dest_start : op.dest_end])
         if rules.number_guard and (_DIGIT.search(old) or _DIGIT.search(new)):
-            return True
-        if fuzz.ratio(old, new) < 75:  # a spelling variant is not an edit
+            number = True
+            break
+        if not _spelling_variant(old, new):
             word_edits += 1
-    allowed = int(len(a) * rules.max_word_edits_per_1000 / 1000)
-    return word_edits > allowed
+    return Substitutions(number, word_edits, allowed, shared)
+
+
+def _spelling_variant(old: str, new: str) -> bool:
+    """Whether a substitution only re-spells (a transliteration, a dropped letter) rather than
+    changes the word: at most one character edit in four. A similarity ratio would also pass
+    words that share letters but not meaning ("saturday" / "thursday" share 75%)."""
+    return Levenshtein.distance(old, new) <= max(1, max(len(old), len(new)) // 4)

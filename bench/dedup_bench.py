@@ -156,6 +156,9 @@ def run_batch(corpus: Corpus, dedup: DedupSettings) -> tuple[dict[str, str], dic
     first: dict[str, int] = {}
     group = [first.setdefault(content_sha256(d.text), i) for i, d in enumerate(corpus.docs)]
     reps = sorted(set(group))
+    outlets: dict[int, set[str]] = defaultdict(set)
+    for i, rep in enumerate(group):
+        outlets[rep].add(corpus.docs[i].outlet)
     found = find_near_pairs(
         len(reps),
         lambda i: corpus.docs[reps[i]].text,
@@ -163,6 +166,7 @@ def run_batch(corpus: Corpus, dedup: DedupSettings) -> tuple[dict[str, str], dic
         verify_rules(dedup),
         max_bucket=dedup.max_bucket,
         workers=1,
+        outlets=[frozenset(outlets[rep]) for rep in reps],
     )
     edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
     articles = {d.id: to_article(d) for d in corpus.docs}
@@ -183,6 +187,10 @@ def sweep(corpus: Corpus) -> None:
     for value in (0.0, 2.0, 3.0, 4.0, 10.0, 20.0):
         variants.append(
             (f"max_word_edits_per_1000={value:g}", replace(base, max_word_edits_per_1000=value))
+        )
+    for edits in (0, 2):
+        variants.append(
+            (f"cross_outlet_word_edits={edits}", replace(base, cross_outlet_word_edits=edits))
         )
     variants.append(("number_guard=false", replace(base, number_guard=False)))
     variants.append(

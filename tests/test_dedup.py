@@ -365,3 +365,76 @@ def test_cluster_is_always_the_canonicals_id_whatever_the_arrival_order(
     assert {r.cluster for r in records.values() if r} == {"orig"}
     assert records["orig"] is not None and records["orig"].duplicate_of is None
     assert all(r.duplicate_of == "orig" for i, r in records.items() if r and i != "orig")
+
+
+def _one_word_changed(text: str, word: str) -> str:
+    """`text` with its middle word replaced (an editor's substitution)."""
+    parts = text.split(" ")
+    parts[len(parts) // 2] = word
+    return " ".join(parts)
+
+
+SERIES = (
+    "Daily bulletin of the Orontes Monitor: clashes continued in the countryside of {place} "
+    "on {day} between government forces and armed groups. No information about casualties has been "
+    "confirmed so far. A rescuer said teams were still searching the rubble and called on all "
+    "parties to spare civilians and let aid organisations reach the area without conditions. "
+    "The monitor will publish an updated account of the situation tomorrow morning."
+)
+
+
+def bulletin(article_id: str, place: str, day: str, outlet: str, minutes: int) -> Article:
+    text = SERIES.format(place=place, day=day)
+    return article(article_id, text, outlet=outlet, fetched_minutes=minutes)
+
+
+@pytest.mark.parametrize("path", ["incremental", "rebuild"])
+def test_a_one_word_edit_joins_across_outlets_but_never_inside_a_series(
+    store: Store, path: str
+) -> None:
+    original = story(41, paragraphs=4)  # ~220 words: the strict guard allows no word edit
+    edited = _one_word_changed(original, "elephant")
+    items = [
+        article("orig", original, outlet="barada", fetched_minutes=1),
+        article("repost", edited, outlet="blog.example", fetched_minutes=2),
+        # A series of bulletins. A mirror's copy of one whose original is not archived is one
+        # word from another bulletin, but the two are in a series: each has a sibling.
+        bulletin("b1", "Homs", "Monday", "monitor.example", 4),
+        bulletin("b2", "Hama", "Tuesday", "monitor.example", 5),
+        bulletin("copy", "Hama", "Wednesday", "mirror.example", 6),
+    ]
+    if path == "incremental":
+        deduper = Deduper(store, SETTINGS)
+        for item in items:
+            add(store, deduper, item)
+    else:
+        for item in items:
+            store.add_article(item)
+        rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
+    assert fields(store, "repost") == ("orig", "orig", "near")
+    assert {fields(store, i)[0] for i in ("b1", "b2", "copy")} == {"b1", "b2", "copy"}
+    # With no allowance the edited repost stays apart too.
+    strict = replace(SETTINGS, dedup=DedupSettings(workers=1, cross_outlet_word_edits=0))
+    rebuild(store, strict)
+    assert fields(store, "repost") == ("repost", None, None)
+
+
+@pytest.mark.parametrize("path", ["incremental", "rebuild"])
+def test_an_outlets_own_texts_a_word_apart_stay_apart(store: Store, path: str) -> None:
+    first = story(42, paragraphs=4)
+    items = [
+        article("first", first, outlet="barada", fetched_minutes=1),
+        # Another outlet's wrapped copy puts the first text's cluster on two outlets.
+        article("wrapped", f"Mirror Blog\n\n{first}\n\nRelated: more", fetched_minutes=2),
+        article("second", _one_word_changed(first, "giraffe"), outlet="barada", fetched_minutes=3),
+    ]
+    if path == "incremental":
+        deduper = Deduper(store, SETTINGS)
+        for item in items:
+            add(store, deduper, item)
+    else:
+        for item in items:
+            store.add_article(item)
+        rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
+    assert fields(store, "wrapped") == ("first", "first", "near")
+    assert fields(store, "second") == ("second", None, None)

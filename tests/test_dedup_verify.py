@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 from archiver.fingerprint import tokenize
-from archiver.verify import VerifyRules, align, compare, is_templated
+from archiver.verify import VerifyRules, align, assess, compare, is_templated
 from tests.dedup_texts import story
 
 RULES = VerifyRules()
@@ -80,6 +80,36 @@ def test_guard_ignores_edges_and_spelling_variants() -> None:
     spelled = tuple("deir-ezzor" if w == "douma" else w for w in a)
     respelled = tuple("deir-ezzur" if w == "douma" else w for w in a)
     assert not is_templated(spelled, respelled, RULES)
+
+
+def test_one_word_too_many_is_an_edit_and_templated_pairs_are_siblings() -> None:
+    base = words(story(21, paragraphs=4))  # ~220 words: the strict guard allows no word edit
+    middle = len(base) // 2
+    edited = (*base[:middle], "elephant", *base[middle + 1 :])
+    verdict = assess(base, edited, RULES)
+    assert verdict.match is None and verdict.sibling
+    assert verdict.edited is not None and verdict.edited.method == "near"
+    assert verdict.edited.similarity > 0.95
+    # Two substitutions are more than an editor's one: siblings, never an edit.
+    twice = assess(base, (*edited[:10], "giraffe", *edited[11:]), RULES)
+    assert twice.match is None and twice.edited is None and twice.sibling
+    # Nor a substituted number, whatever the allowance.
+    numbers = [i for i, w in enumerate(base) if w.isdigit()]
+    renumbered = tuple("999" if i == numbers[1] else w for i, w in enumerate(base))
+    verdict = assess(base, renumbered, VerifyRules(cross_outlet_word_edits=5))
+    assert verdict.edited is None and verdict.sibling
+    # With no allowance an edit is only a sibling; unrelated stories are neither.
+    assert assess(base, edited, VerifyRules(cross_outlet_word_edits=0)).edited is None
+    assert assess(base, words(story(22, paragraphs=4)), RULES) == assess((), (), RULES)
+
+
+def test_weekday_and_place_swaps_are_edits_not_spellings() -> None:
+    slots = {"place": "Homs", "day": "Saturday", "town": "Rastan", "n": 12, "m": 4}
+    base = words(REPORT.format(**slots))
+    for change in ({"day": "Thursday"}, {"place": "Hama"}):
+        assert is_templated(base, words(REPORT.format(**(slots | change))), RULES), change
+    # One dropped or swapped letter in a longer name is a spelling.
+    assert not is_templated(base, words(REPORT.format(**(slots | {"town": "Rastann"}))), RULES)
 
 
 def test_a_few_shared_words_in_a_long_text_are_not_containment() -> None:
