@@ -205,7 +205,35 @@ def sweep(corpus: Corpus) -> None:
         )
 
 
+def _spread(scores: list[dict[str, float]], key: str) -> str:
+    values = [s[key] for s in scores]
+    return f"{min(values):.4f} / {statistics.median(values):.4f}"
+
+
+def seeds(first: int, count: int) -> None:
+    """The labelled set drawn with other seeds (other texts, reposts, mirrors and arrival
+    orders): the spread of the figures, incremental and batch paths."""
+    print(f"\n{count} labelled sets (seeds {first}-{first + count - 1}), default settings")
+    print(f"{'':14}{'precision':>18}{'recall':>18}{'merged neg':>14}{'canonical':>18}")
+    rows: dict[str, list[dict[str, float]]] = {"incremental": [], "batch": []}
+    for seed in range(first, first + count):
+        corpus = build(seed=seed)
+        clusters, dup_of, _ = run_archiver(corpus)
+        rows["incremental"].append(score(corpus, clusters, dup_of))
+        rows["batch"].append(score(corpus, *run_batch(corpus, DedupSettings())))
+    for name, scores in rows.items():
+        merged = max(int(s["merged_hard_negative_pairs"]) for s in scores)
+        print(
+            f"{name:14}{_spread(scores, 'precision'):>18}{_spread(scores, 'recall'):>18}"
+            f"{merged:>14d}{_spread(scores, 'canonical'):>18}"
+        )
+    print("(min / median over the seeds; merged neg: the most in any one set)")
+
+
 def quality(args: argparse.Namespace) -> None:
+    if args.seeds > 1:
+        seeds(args.seed, args.seeds)
+        return
     corpus = build(seed=args.seed)
     n = len(corpus.docs)
     kinds = defaultdict(int)
@@ -268,6 +296,7 @@ def main() -> None:
     q.add_argument("--runs", type=int, default=3)
     q.add_argument("--misses", action="store_true", help="list missed and merged pairs")
     q.add_argument("--sweep", action="store_true", help="vary each threshold alone")
+    q.add_argument("--seeds", type=int, default=1, help="spread over this many labelled sets")
     s = sub.add_parser("scale")
     s.add_argument("--docs", type=int, default=100_000)
     s.add_argument("--workers", type=int, default=0)

@@ -530,6 +530,25 @@ DAYS_EN = ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "
 DAYS_AR = ["الاثنين", "الثلاثاء", "الأربعاء", "الخميس", "الجمعة", "السبت", "الأحد"]
 
 
+def _change_slots(
+    rng: random.Random,
+    slots: dict[str, str | int],
+    places: list[str],
+    names: list[str],
+    days: list[str],
+) -> None:
+    """Change one to three slots of a report (another place, name, day or number)."""
+    for key in rng.sample(sorted(slots), rng.randint(1, 3)):
+        if key in ("n", "m"):
+            slots[key] = int(slots[key]) + rng.randint(1, 9)
+        elif key == "name":
+            slots[key] = rng.choice([n for n in names if n != slots[key]])
+        elif key == "day":
+            slots[key] = rng.choice([d for d in days if d != slots[key]])
+        else:
+            slots[key] = rng.choice([p for p in places if p != slots[key]])
+
+
 def templated_reports(rng: random.Random, count: int, start: datetime) -> list[Doc]:
     """Daily reports from one template: each a different event (a singleton), some reposted.
 
@@ -541,7 +560,7 @@ def templated_reports(rng: random.Random, count: int, start: datetime) -> list[D
         ("en", REPORT_EN, PLACES_EN, NAMES_EN, DAYS_EN),
         ("ar", REPORT_AR, PLACES_AR, NAMES_AR, DAYS_AR),
     ):
-        slots = {
+        slots: dict[str, str | int] = {
             "place": places[0],
             "place2": places[1],
             "place3": places[2],
@@ -550,17 +569,14 @@ def templated_reports(rng: random.Random, count: int, start: datetime) -> list[D
             "name": names[0],
             "day": days[0],
         }
+        seen: set[str] = set()
         for i in range(count // 2):
-            # Change one to three slots from the previous report.
-            for key in rng.sample(sorted(slots), rng.randint(1, 3)):
-                if key in ("n", "m"):
-                    slots[key] = int(slots[key]) + rng.randint(1, 9)
-                elif key == "name":
-                    slots[key] = rng.choice([n for n in names if n != slots[key]])
-                elif key == "day":
-                    slots[key] = rng.choice([d for d in days if d != slots[key]])
-                else:
-                    slots[key] = rng.choice([p for p in places if p != slots[key]])
+            # Change one to three slots from the previous report, again if that gives back an
+            # earlier report (two identical texts are one text, whatever their labels say).
+            _change_slots(rng, slots, places, names, days)
+            while template.format(**slots) in seen:
+                _change_slots(rng, slots, places, names, days)
+            seen.add(template.format(**slots))
             label = f"r{lang}{i:03d}"
             text = template.format(**slots)
             if i % 2:  # every other report carries the monitor's standing background section
@@ -578,6 +594,22 @@ def templated_reports(rng: random.Random, count: int, start: datetime) -> list[D
                     template=True,
                 )
             )
+            if i % 8 == 4:  # a mirror reposts others under its own header: a cross-outlet copy
+                # whose neighbours in the series are one slot away from it
+                mirror = rng.choice(MIRRORS)
+                head = f"{mirror} daily digest" if lang == "en" else f"نشرة {mirror} اليومية"
+                docs.append(
+                    Doc(
+                        f"{label}-wrapped",
+                        f"{head}\n\n{text}",
+                        mirror,
+                        _when(start, 24 * i + 5),
+                        truth=label,
+                        kind="wrapped",
+                        language=lang,
+                        template=True,
+                    )
+                )
             if i % 8 == 0:  # a mirror copies some reports word for word
                 docs.append(
                     Doc(

@@ -108,6 +108,8 @@ def test_weekday_and_place_swaps_are_edits_not_spellings() -> None:
     base = words(REPORT.format(**slots))
     for change in ({"day": "Thursday"}, {"place": "Hama"}):
         assert is_templated(base, words(REPORT.format(**(slots | change))), RULES), change
+    tuesday = words(REPORT.format(**(slots | {"day": "Tuesday"})))
+    assert is_templated(tuesday, words(REPORT.format(**(slots | {"day": "Thursday"}))), RULES)
     # One dropped or swapped letter in a longer name is a spelling.
     assert not is_templated(base, words(REPORT.format(**(slots | {"town": "Rastann"}))), RULES)
 
