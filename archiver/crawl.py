@@ -52,6 +52,7 @@ from archiver.models import Outcome, Page
 from archiver.pipeline import Extraction, Pipeline, Verdict, check_page, extract_page
 from archiver.store import Store
 from archiver.urls import url_key
+from archiver.warc import WarcExchange, build_exchange
 
 log = logging.getLogger(__name__)
 
@@ -137,6 +138,18 @@ def _init_worker() -> None:
         os._exit(0)
 
     threading.Thread(target=watch, name="archiver-parent-watch", daemon=True).start()
+
+
+def extract_in_worker(
+    page: Page, outlet: Outlet | None, options: ExtractOptions
+) -> tuple[Extraction, WarcExchange | None]:
+    """`extract_page` in a worker process, plus the page's WARC records when it is an article.
+
+    Building the records (digests, gzip) is most of the storage's CPU; done here, the crawl
+    process, which stores serially, only appends the bytes.
+    """
+    result = extract_page(page, outlet, options)
+    return result, None if isinstance(result, Verdict) else build_exchange(page)
 
 
 def make_pool(workers: int) -> Executor | None:
@@ -333,20 +346,28 @@ class Crawler:
             outcome = await self.db(self._settle_failure, url, exc)
         else:
             verdict = check_page(page)
-            result = verdict or await self._extract_async(page, outlet, link)
-            outcome = await self.db(self._settle, url, page, outlet, result)
+            if verdict is not None:
+                result: Extraction = verdict
+                exchange: WarcExchange | None = None
+            else:
+                result, exchange = await self._extract_async(page, outlet, link)
+            outcome = await self.db(self._settle, url, page, result, exchange)
         self.summary.counts[outcome.status] += 1
         log.info("%s %s%s", outcome.status, url, f" ({outcome.error})" if outcome.error else "")
         self.emit(Record(outlet.name, "article", outcome))
 
-    async def _extract_async(self, page: Page, outlet: Outlet, link: Link) -> Extraction:
+    async def _extract_async(
+        self, page: Page, outlet: Outlet, link: Link
+    ) -> tuple[Extraction, WarcExchange | None]:
+        """The extraction, and the WARC records when a worker built them (in-process, the
+        writer thread builds them while this thread extracts the next page)."""
         options = await self._extract_options(outlet)
         if link.published is not None:  # the feed's or sitemap's date, for date_source "feed"
             options = dataclasses.replace(options, feed_published=link.published.isoformat())
         if self.pool is None:
-            return extract_page(page, outlet, options)
+            return extract_page(page, outlet, options), None
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.pool, extract_page, page, outlet, options)
+        return await loop.run_in_executor(self.pool, extract_in_worker, page, outlet, options)
 
     async def _extract_options(self, outlet: Outlet) -> ExtractOptions:
         """The outlet's extraction options with what the archive learned (re-read now and then:
@@ -359,7 +380,9 @@ class Crawler:
             self._options[outlet.name] = cached
         return cached
 
-    def _settle(self, url: str, page: Page, outlet: Outlet, result: Extraction) -> Outcome:
+    def _settle(
+        self, url: str, page: Page, result: Extraction, exchange: WarcExchange | None
+    ) -> Outcome:
         """Store (or log the rejection of) a fetched page and settle its frontier row.
 
         The same steps as `Pipeline.process_page` after extraction, which ran in a worker.
@@ -369,7 +392,7 @@ class Crawler:
             outcome = self.pipeline.reject(page, result)
         else:
             article, extracted = result
-            outcome = self.pipeline.store_extracted(page, article, extracted)
+            outcome = self.pipeline.store_extracted(page, article, extracted, exchange)
         if outcome.status != "failed":
             state = "done"
         else:

@@ -21,7 +21,7 @@ from archiver.models import Article, Extracted, Outcome, Page
 from archiver.normalize import content_sha256, word_count
 from archiver.store import FetchRow, Store, iso_utc, utc_now
 from archiver.urls import article_id, canonicalize_url, url_host
-from archiver.warc import read_captures
+from archiver.warc import WarcExchange, read_captures
 
 log = logging.getLogger(__name__)
 
@@ -159,9 +159,17 @@ class Pipeline:
         article, extracted = result
         return self.store_extracted(page, article, extracted)
 
-    def store_extracted(self, page: Page, article: Article, extracted: Extracted) -> Outcome:
-        """Dedup and store an extracted article, then learn its outlet's boilerplate from it."""
-        outcome = self.store_article(page, article)
+    def store_extracted(
+        self,
+        page: Page,
+        article: Article,
+        extracted: Extracted,
+        exchange: WarcExchange | None = None,
+    ) -> Outcome:
+        """Dedup and store an extracted article, then learn its outlet's boilerplate from it.
+
+        `exchange`: the page's WARC records when already built (see `store_article`)."""
+        outcome = self.store_article(page, article, exchange)
         if outcome.status == "stored":
             # lines and title affixes that recur across the outlet become its boilerplate
             observe_article(
@@ -173,8 +181,13 @@ class Pipeline:
             )
         return outcome
 
-    def store_article(self, page: Page, article: Article) -> Outcome:
-        """Dedup and store an extracted article (or report it unchanged)."""
+    def store_article(
+        self, page: Page, article: Article, exchange: WarcExchange | None = None
+    ) -> Outcome:
+        """Dedup and store an extracted article (or report it unchanged).
+
+        `exchange`: the page's WARC records built elsewhere (a crawl worker) or None to build
+        them here."""
         existing = self.store.get(article.id)
         if existing is not None and existing.sha256 == article.sha256:
             self.store.log_fetch(self._fetch_row(page, "unchanged", article_id=existing.id))
@@ -186,14 +199,14 @@ class Pipeline:
             if self.store.has_version(article.id, article.sha256):
                 self.store.log_fetch(row)
             else:
-                location = self.store.write_warc(page)
+                location = self.store.write_warc(page, exchange)
                 article.warc_file, article.warc_record_id = location.filename, location.record_id
                 self.store.add_version(article, fetch=replace(row, warc=location))
             return Outcome(page.url, "unchanged", existing)
         decision = self.deduper.decide(article)
         article.cluster, article.duplicate_of = decision.cluster, decision.duplicate_of
         article.similarity, article.dedup_method = decision.similarity, decision.method
-        location = self.store.write_warc(page)
+        location = self.store.write_warc(page, exchange)
         article.warc_file, article.warc_record_id = location.filename, location.record_id
         status = "duplicate" if decision.duplicate_of else "stored"
         row = self._fetch_row(page, status, article_id=article.id)

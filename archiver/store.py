@@ -34,7 +34,7 @@ from archiver.lock import ArchiveLock
 from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
 from archiver.sqltx import Transaction
-from archiver.warc import WarcAppender, WarcLocation, truncate_uncommitted
+from archiver.warc import WarcAppender, WarcExchange, WarcLocation, truncate_uncommitted
 
 SCHEMA_VERSION = 1
 # Start a new WARC file past this size (the common 1 GB convention of Heritrix and wget).
@@ -289,8 +289,10 @@ class Store:
 
     # -- writing ---------------------------------------------------------------------------
 
-    def write_warc(self, page: Page) -> WarcLocation:
-        """Append `page` to this run's WARC file (fsynced); commit happens with the article."""
+    def write_warc(self, page: Page, exchange: WarcExchange | None = None) -> WarcLocation:
+        """Append `page` to this run's WARC file (fsynced); commit happens with the article.
+
+        `exchange`: its records built already (`warc.build_exchange`, in a crawl worker)."""
         if self._warc is not None and self._warc.tell() >= WARC_ROTATE_BYTES:
             self._warc.close()  # everything in it is committed: rotation loses nothing
             self._warc = None
@@ -302,7 +304,7 @@ class Store:
                 "ON CONFLICT(name) DO NOTHING",
                 (self._warc.filename, self._warc.tell()),
             )
-        return self._warc.append(page)
+        return self._warc.append(page, exchange)
 
     def add_article(
         self, article: Article, *, fetch: FetchRow | None = None, replace: bool = False

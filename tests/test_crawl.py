@@ -514,6 +514,42 @@ def test_progress_bar_draws_each_outlet(capsys: pytest.CaptureFixture[str]) -> N
     assert "sada [##........] 1/4" in last and "hama [##########] 2/2" in last
 
 
+@pytest.mark.parametrize("workers", [0, 2])
+def test_every_stored_article_points_at_its_warc_exchange(
+    tmp_path: Path, server: TestServer, workers: int
+) -> None:
+    # With workers the WARC records are built in the worker processes, in-process on the
+    # writer thread: either way each fetch row points at its response, followed by its request.
+    from warcio.archiveiterator import ArchiveIterator
+
+    site = install_sitemap_only(server)
+    config = write_config(tmp_path, [site.config], crawl={"workers": workers})
+    archive = tmp_path / "archive"
+    assert crawl(config, archive).exit_code == 0
+    with sqlite3.connect(archive / "index.sqlite") as conn:
+        rows = conn.execute(
+            "SELECT url, warc_file, warc_offset, warc_length, warc_record_id FROM fetches"
+            " WHERE outcome = 'stored'"
+        ).fetchall()
+    assert sorted(r[0] for r in rows) == sorted(site.url(p) for p in site.articles)
+    for url, name, offset, length, record_id in rows:
+        n = int(url.rsplit("/", 1)[1])
+        served = article_page(f"Water report {n}", f"jazira-{n}").replace("{charset}", "utf-8")
+        with open(archive / "warc" / name, "rb") as stream:
+            stream.seek(offset)
+            found = ArchiveIterator(stream)
+            response = next(found)
+            assert response.rec_type == "response"
+            assert response.rec_headers.get_header("WARC-Target-URI") == url
+            assert response.rec_headers.get_header("WARC-Record-ID") == record_id
+            assert response.content_stream().read() == served.encode("utf-8")
+            request = next(found)
+            assert request.rec_type == "request"
+            assert request.rec_headers.get_header("WARC-Concurrent-To") == record_id
+            stream.seek(offset + length)  # the response's length ends where the request begins
+            assert next(iter(ArchiveIterator(stream))).rec_type == "request"
+
+
 def test_extraction_resolves_a_date_without_a_year_against_the_fetch() -> None:
     # The crawl's workers and `Pipeline.process_page` share `extract_page`, fetch date included.
     from archiver.extract import ExtractOptions
