@@ -5,7 +5,8 @@ Three passes, the first two on all cores (fork-started worker processes):
 1. fingerprint one representative per exact-copy group (texts are streamed, never all held);
 2. candidate pairs from the sorted key table (vectorized, see `lsh_index.candidate_pairs`),
    verified with the same rapidfuzz rules as the incremental path (an `edited` pair is kept
-   under the same rule too: `dedup.edit_allowed`, with the whole batch as the neighbours);
+   under the same rule too: `dedup.edit_allowed`, with the whole batch as the neighbours),
+   while a thread writes the key table to the index;
 3. connected components (exact groups + verified pairs), a canonical per cluster by the usual
    rules, and a rewrite of only the records whose dedup fields changed.
 """
@@ -18,6 +19,7 @@ import os
 import time
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from functools import lru_cache
 from multiprocessing.pool import Pool
@@ -149,11 +151,15 @@ def find_near_pairs(
     workers: int = 0,
     progress: Callable[[str], None] | None = None,
     outlets: Sequence[frozenset[str]] | None = None,
+    write_keys: Callable[[list[tuple[npt.NDArray[np.int64], Owners]], list[int]], None]
+    | None = None,
 ) -> NearResult:
     """Fingerprint documents 0..count-1 (`text_of(i)` gives the text) and verify candidates.
 
     `outlets[i]` are the outlets that published document i (an exact-copy group may span
-    several); without them an `edited` pair is never kept.
+    several); without them an `edited` pair is never kept. `write_keys(parts, token_counts)`,
+    if given, persists the key table on a thread of its own while the workers verify: the
+    write is single-threaded SQLite work, and would otherwise leave the other cores idle.
     """
     global _TEXT_OF, _PARAMS, _RULES
     _TEXT_OF, _PARAMS, _RULES = text_of, params, rules
@@ -171,11 +177,17 @@ def find_near_pairs(
         if progress:
             progress(f"fingerprinted {count} documents")
         parts = table.sorted_parts()
-        pairs = _candidates(parts, max_bucket)
-        if progress:
-            progress(f"{len(pairs)} candidate pairs")
-        found = _verify_all(pairs, count, pool, workers)
-        edges = found.edges + _kept_edits(found, count, outlets)
+        with ThreadPoolExecutor(1, thread_name_prefix="archiver-index-write") as writer:
+            written = writer.submit(write_keys, parts, token_counts) if write_keys else None
+            pairs = _candidates(parts, max_bucket)
+            if progress:
+                progress(f"{len(pairs)} candidate pairs")
+            found = _verify_all(pairs, count, pool, workers)
+            edges = found.edges + _kept_edits(found, count, outlets)
+            if written is not None:
+                written.result()  # waits, and raises what the write raised
+                if progress:
+                    progress("index written")
     finally:
         if pool:
             pool.close()
@@ -318,6 +330,14 @@ def rebuild(
         return text_path(root, paths[i]).read_text(encoding="utf-8")
 
     params = fingerprint_params(dedup)
+    index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
+
+    def write_keys(
+        parts: list[tuple[npt.NDArray[np.int64], Owners]], token_counts: list[int]
+    ) -> None:
+        with store.transaction():
+            index.replace_all([ids[i] for i in reps], token_counts, parts)
+
     if dedup.near:
         found = find_near_pairs(
             len(reps),
@@ -328,12 +348,11 @@ def rebuild(
             workers=dedup.workers,
             progress=progress,
             outlets=outlets,
+            write_keys=write_keys,
         )
     else:
         found = NearResult([], [0] * len(reps), np.zeros((0, 2), np.int64), [])
-    index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
-    with store.transaction():
-        index.replace_all([ids[i] for i in reps], found.token_counts, found.parts)
+        write_keys([], found.token_counts)
     edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
     plan = plan_clusters(ids, group, edges, lambda members: _load(store, members), settings)
     changed = _apply(store, plan)
