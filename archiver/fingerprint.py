@@ -34,7 +34,7 @@ import numpy.typing as npt
 from archiver.normalize import _FOLD_MAP as FOLD_MAP
 from archiver.normalize import _INVISIBLE as INVISIBLE
 from archiver.normalize import _TASHKEEL as TASHKEEL
-from archiver.normalize import normalize_for_fingerprint
+from archiver.normalize import fold_characters
 
 U64 = npt.NDArray[np.uint64]
 I64 = npt.NDArray[np.int64]
@@ -43,7 +43,8 @@ I64 = npt.NDArray[np.int64]
 # (longest first), when at least three letters stay so short roots are not eaten. One regex pass
 # over the text is ~5x faster than stripping word by word in Python.
 _PREFIXES = ("وال", "فال", "بال", "كال", "لل", "ال", "و", "ف", "ب", "ل")
-_CLITICS = re.compile(r"\b(?:" + "|".join(_PREFIXES) + r")(?=\w{3})")
+# Each word (a run of \w, as `normalize_for_fingerprint` keeps them) without its clitic prefix.
+_WORD = re.compile(r"\b(?:(?:" + "|".join(_PREFIXES) + r")(?=\w{3}))?(\w+)")
 _MASK32 = np.uint64(0xFFFFFFFF)
 # Band keys are positive below this bit, window keys have it set: one index, two kinds.
 WINDOW_BIT = 0x4000000000000000
@@ -192,8 +193,8 @@ def _powers(n: int) -> tuple[U64, U64]:
 
 def tokenize(text: str) -> tuple[str, ...]:
     """Fingerprint words: normalized, Arabic clitic prefixes stripped, one-letter words dropped."""
-    stripped = _CLITICS.sub("", normalize_for_fingerprint(text))
-    return tuple(w for w in stripped.split() if len(w) > 1 or w.isdigit())
+    # One findall over the folded text: no normalized copy of the text to build and split.
+    return tuple(w for w in _WORD.findall(fold_characters(text)) if len(w) > 1 or w.isdigit())
 
 
 def _mix(x: U64) -> U64:

@@ -72,11 +72,15 @@ def _fold_char(match: re.Match[str]) -> str:
 
 def fold(text: str) -> str:
     """Fold text for matching: NFKC, case, Arabic letter forms, digits, dashes, spaces."""
+    return " ".join(fold_characters(text).split())
+
+
+def fold_characters(text: str) -> str:
+    """`fold` without collapsing whitespace (for callers that split the text anyway)."""
     text = unicodedata.normalize("NFKC", text)
     text = _INVISIBLE.sub("", text)
     text = _TASHKEEL.sub("", text).replace(_TATWEEL, "")
-    text = _FOLD_CHARS.sub(_fold_char, text).casefold()
-    return " ".join(text.split())
+    return _FOLD_CHARS.sub(_fold_char, text).casefold()
 
 
 def match_key(text: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+import re
 
 import numpy as np
 from hypothesis import given, settings
@@ -71,6 +72,17 @@ def test_clitic_prefixes_are_stripped_consistently() -> None:
     words = tokenize("والحكومة الحكومة و الحكومة بالحكومة للحكومة ولد")
     assert words[:5] == ("حكومه",) * 5
     assert words[5] == "ولد"  # a three-letter word keeps its first letter
+
+
+_CLITIC = re.compile(r"\b(?:وال|فال|بال|كال|لل|ال|و|ف|ب|ل)(?=\w{3})")
+
+
+@settings(max_examples=300)
+@given(st.text(alphabet=_BASE_AR + "ةأإىئؤ ٣4abAB_.،-\n\u064e\u0640\u200f", max_size=300))
+def test_tokenize_is_the_normalized_words_without_clitics(text: str) -> None:
+    # The definition, written the slow way: normalize, strip clitics in one pass, split.
+    stripped = _CLITIC.sub("", normalize_for_fingerprint(text))
+    assert tokenize(text) == tuple(w for w in stripped.split() if len(w) > 1 or w.isdigit())
 
 
 # Tashkeel, tatweel, bidi marks, Arabic-Indic and Persian digits, capitals: what the numpy
