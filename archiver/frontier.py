@@ -15,6 +15,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, fields
 from datetime import UTC, datetime
 
+from archiver.sqltx import Transaction
 from archiver.urls import url_key
 
 SCHEMA = """
@@ -92,7 +93,7 @@ class Frontier:
         """Record discovered (url, published, modified) in one transaction, keeping each URL's
         first row (its dates fill in, never erase); the current entries, by url_key."""
         rows = [(url_key(u), u, outlet, _iso(p), _iso(m), _now()) for u, p, m in links]
-        with self.conn:
+        with Transaction(self.conn):
             self.conn.executemany(
                 "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
@@ -113,7 +114,7 @@ class Frontier:
 
     def start(self, url: str) -> None:
         """Count an attempt before the request goes out."""
-        with self.conn:
+        with Transaction(self.conn):
             self.conn.execute(
                 "UPDATE frontier SET attempts = attempts + 1 WHERE key = ?", (url_key(url),)
             )
@@ -122,7 +123,7 @@ class Frontier:
         """Settle a URL: done, failed (retried later) or gone (never again)."""
         if state not in STATES:
             raise ValueError(f"unknown frontier state {state!r}")
-        with self.conn:
+        with Transaction(self.conn):
             self.conn.execute(
                 "UPDATE frontier SET state = ?, outcome = ?, error = ?, finished_at = ?"
                 " WHERE key = ?",
@@ -167,7 +168,7 @@ class Frontier:
         self, url: str, etag: str | None, last_modified: str | None, links: list[str] | None = None
     ) -> None:
         """Remember a 200 response's validators, and the links to reuse when it answers 304."""
-        with self.conn:
+        with Transaction(self.conn):
             self.conn.execute(
                 "INSERT INTO validators (url, etag, last_modified, links, checked_at)"
                 " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
@@ -189,5 +190,5 @@ class Frontier:
 
     def forget(self, urls: Iterable[str]) -> None:
         """Drop validators (so a source that failed to parse is fetched in full next time)."""
-        with self.conn:
+        with Transaction(self.conn):
             self.conn.executemany("DELETE FROM validators WHERE url = ?", [(u,) for u in urls])

@@ -286,6 +286,32 @@ def test_sigkill_mid_crawl_resumes_without_duplicates(tmp_path: Path, server: Te
     assert len(fetched_twice) <= 1
 
 
+def test_an_article_and_its_frontier_row_commit_together(
+    tmp_path: Path, server: TestServer, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Storing an article, learning from it and settling its URL are one transaction: a failure
+    # after the article's row was written leaves neither it nor a settled URL behind, so the
+    # next run fetches and stores the article (before, it stayed archived but never reported).
+    import archiver.pipeline
+
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise OSError("disk trouble")
+
+    outlet = _many_articles(server, 2)
+    config = write_config(tmp_path, [outlet], crawl={"workers": 0})
+    archive = tmp_path / "archive"
+    monkeypatch.setattr(archiver.pipeline, "observe_article", broken)
+    first = crawl(config, archive)
+    assert first.exit_code == 3
+    assert {r["status"] for r in records(first)} == {"failed"}
+    assert stored_ids(archive) == []
+    monkeypatch.undo()
+    second = crawl(config, archive)
+    assert second.exit_code == 0, second.stdout + second.stderr
+    assert sorted(r["status"] for r in records(second)) == ["stored", "stored"]
+    assert len(stored_ids(archive)) == 2
+
+
 def _bad_source_outlets(
     srv: TestServer, secret: Path, elsewhere: TestServer
 ) -> list[dict[str, Any]]:
