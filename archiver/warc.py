@@ -199,8 +199,10 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
     """Every response (or resource) record in a WARC stream, as Pages with capture dates.
 
     Raises `WarcFormatError` at the first damaged record (those before it were yielded), so a
-    truncated download never passes a cut page off as a whole one.
+    truncated download never passes a cut page off as a whole one, and before reading anything
+    when the stream does not start like a WARC or ARC file.
     """
+    _check_signature(stream)
     for record in _records(stream):
         if record.rec_type not in ("response", "resource"):
             continue
@@ -229,6 +231,37 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
         )
         yield Capture(page, record_id)
     _check_gzip_complete(stream)
+
+
+# How a WARC record or an ARC file (its "filedesc://" header) starts, gzipped or not.
+_SIGNATURES = (b"WARC/", b"filedesc://")
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def _check_signature(stream: BinaryIO) -> None:
+    """Refuse a stream that is neither WARC nor ARC, before warcio's lenient ARC reader takes
+    any text whose first line has five words for a header and quietly yields nothing."""
+    head = _peek(stream, 4096)
+    if not head:
+        raise WarcFormatError("the file is empty")
+    if head.startswith(_GZIP_MAGIC):
+        try:
+            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
+        except zlib.error as exc:
+            raise WarcFormatError(f"not a gzip file: {exc}") from None
+    if not head.lstrip(b"\r\n").startswith(_SIGNATURES):
+        raise WarcFormatError("does not start with a WARC or ARC record header")
+
+
+def _peek(stream: BinaryIO, size: int) -> bytes:
+    """The first `size` bytes of the stream, left unread."""
+    peek = getattr(stream, "peek", None)
+    if peek is not None:
+        return bytes(peek(size)[:size])
+    position = stream.tell()
+    head = stream.read(size)
+    stream.seek(position)
+    return head
 
 
 def _records(stream: BinaryIO) -> Iterator[Any]:

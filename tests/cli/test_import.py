@@ -109,11 +109,20 @@ def test_unreadable_warc_fails_that_file_only(tmp_path: Path) -> None:
     assert "junk.warc.gz" in result.stderr and "Traceback" not in result.stderr
 
 
-def test_a_file_that_is_not_a_warc_fails_that_file_only(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    "content",
+    [
+        b"Notes from Idlib\n" * 20,
+        # Five words on the first line read as an ARC header to warcio's lenient ARC parser,
+        # which then yields nothing: the file must still be refused, not imported as empty.
+        "ملاحظات من إدلب يوم الاثنين صباحاً\n".encode() * 20,
+        b"Notes from Idlib on Monday morning\n" * 20,
+        b"",
+    ],
+)
+def test_a_file_that_is_not_a_warc_fails_that_file_only(tmp_path: Path, content: bytes) -> None:
     notes = tmp_path / "notes.txt"
-    # (Five or more words on the first line would read as an ARC header to warcio's lenient
-    # ARC parser; a researcher's notes rarely start that way.)
-    notes.write_text("Notes from Idlib\n" * 20)
+    notes.write_bytes(content)
     good = build_warc(tmp_path / "good.warc.gz", outlet_captures()[:1])
     result = invoke(None, tmp_path / "archive", "import", str(notes), str(good))
     assert result.exit_code == 3
