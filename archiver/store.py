@@ -328,10 +328,9 @@ class Store:
             relpath = f"{relpath}.{_stamp(article.fetched_at)}"
             if relpath == previous["path"]:
                 relpath += "-1"
+        record = _json(article.to_dict(with_text=False))  # the sidecar and the index's copy
         write_atomically(text_path(self.root, relpath), article.text, fsync=self.fsync)
-        write_atomically(
-            self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
-        )
+        write_atomically(self.root / f"{relpath}.json", record, fsync=self.fsync)
         with self.transaction():
             # Inside the transaction: a run killed before the commit leaves no version row
             # behind, so the re-run does not file the same version twice.
@@ -341,7 +340,7 @@ class Store:
                         article.id, previous["fetched_at"], previous["sha256"], previous["path"]
                     )
                 self.conn.execute("DELETE FROM articles WHERE id = ?", (article.id,))
-            self._insert(article, relpath)
+            self._insert(article, relpath, record)
             if fetch is not None:
                 self._log_fetch(fetch)
 
@@ -376,7 +375,7 @@ class Store:
             (article_id, fetched_at, sha256, path),
         )
 
-    def _insert(self, article: Article, relpath: str) -> None:
+    def _insert(self, article: Article, relpath: str, record: str) -> None:
         from archiver.urls import url_key
 
         self.conn.execute(
@@ -401,7 +400,7 @@ class Store:
                 article.similarity,
                 article.dedup_method,
                 relpath,
-                _json(article.to_dict(with_text=False)),
+                record,
             ),
         )
 
