@@ -283,15 +283,17 @@ class Crawler:
         entries = self.frontier.add_many(
             outlet.name, ((link.url, link.published, link.modified) for link in found)
         )
-        for link in found:
-            key = url_key(link.url)
+        keys = [url_key(link.url) for link in found]
+        # Which unsettled URLs `archiver fetch` archived already: one query, not one per link.
+        in_store = self._archived_keys([k for k in keys if entries[k].state != "done"])
+        for link, key in zip(found, keys, strict=True):
             entry = entries[key]
             if key in wanted or entry.state == "gone" or not self._recent(link):
                 continue
             if entry.state in ("failed", "pending") and entry.attempts >= max_attempts:
                 continue
             archived = entry.state == "done"
-            if not archived and self._archived(link.url):
+            if not archived and key in in_store:
                 # archived by `archiver fetch` or an earlier layout: settle it, fetch nothing
                 self.frontier.finish(link.url, "done", "unchanged")
                 archived = True
@@ -313,12 +315,19 @@ class Crawler:
         return self.options.since is None or newest is None or newest >= self.options.since
 
     def _archived(self, url: str) -> bool:
+        return bool(self._archived_keys([url_key(url)]))
+
+    def _archived_keys(self, keys: list[str]) -> set[str]:
+        """Which of these URL keys the archive holds an article for."""
         if self.store is None:
-            return False
-        row = self.store.conn.execute(
-            "SELECT 1 FROM articles WHERE url_key = ?", (url_key(url),)
-        ).fetchone()
-        return row is not None
+            return set()
+        found: set[str] = set()
+        for start in range(0, len(keys), 500):  # SQLite caps the number of parameters
+            chunk = keys[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            sql = f"SELECT url_key FROM articles WHERE url_key IN ({marks})"
+            found.update(row[0] for row in self.store.conn.execute(sql, chunk))
+        return found
 
     def _refresh_wanted(self, link: Link, finished_at: str | None) -> bool:
         """--refresh refetches archived articles, except those whose lastmod says unchanged."""
