@@ -16,6 +16,16 @@ from typing import Any
 from urllib.parse import urljoin, urlsplit
 
 import trafilatura
+from lxml import etree
+from lxml.html import (
+    HtmlComment,
+    HtmlElement,
+    HtmlEntity,
+    HTMLParser,
+    HtmlProcessingInstruction,
+    fromstring,
+)
+from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from archiver.boilerplate import Rules, remove_boilerplate
 from archiver.config import Outlet
@@ -32,6 +42,24 @@ from archiver.titles import TitleAffixes, choose_title, site_name_keys
 MIN_WORDS = 8
 # Longest text kept in a Removal for a dropped page element (selectors remove whole blocks).
 _REMOVAL_CHARS = 300
+
+# trafilatura's own parser settings (trafilatura.utils.HTML_PARSER), except that every element
+# is a plain HtmlElement: lxml.html's default class lookup calls back into Python for each
+# element object created (to give <form>, <input> and <label> classes of their own, which
+# neither trafilatura nor this package uses), thousands of calls a page. trafilatura works on a
+# copy of the tree it is given, which keeps this parser.
+_PARSER = HTMLParser(
+    collect_ids=False,
+    default_doctype=False,
+    encoding="utf-8",
+    remove_comments=True,
+    remove_pis=True,
+)
+_PARSER.set_element_class_lookup(
+    etree.ElementDefaultClassLookup(
+        element=HtmlElement, comment=HtmlComment, pi=HtmlProcessingInstruction, entity=HtmlEntity
+    )
+)
 
 
 @dataclass(frozen=True)
@@ -105,13 +133,28 @@ def extract_html(
 
 
 def _parse(html: str) -> Any:
-    """The tree trafilatura itself would build from the string (comments and processing
-    instructions removed), so handing it the tree changes nothing in its output."""
+    """The tree trafilatura itself would build from the string (`trafilatura.load_html`: the
+    same repairs, fallback and sanity check; comments and processing instructions removed), so
+    handing it the tree changes nothing in its output; built with `_PARSER`."""
     if not html.strip():
         return None
+    beginning = html[:50].lower()
+    html = repair_faulty_html(html, beginning)
     try:
-        return trafilatura.load_html(html)
-    except (TypeError, ValueError):
+        tree = fromstring(html, parser=_PARSER)
+    except (ValueError, etree.LxmlError):  # ValueError: the string declares its encoding
+        tree = None
+    if tree is None or len(tree) < 1:
+        tree = _parse_bytes(html)
+    if tree is not None and is_dubious_html(beginning) and len(tree) < 2:
+        return None  # not HTML at all
+    return tree
+
+
+def _parse_bytes(html: str) -> Any:
+    try:
+        return fromstring(html.encode("utf8", "surrogatepass"), parser=_PARSER)
+    except (ValueError, etree.LxmlError):
         return None
 
 

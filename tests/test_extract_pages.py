@@ -272,3 +272,33 @@ def test_a_malformed_canonical_link_is_ignored() -> None:
     )
     extracted = extract_html(html, "https://courier.example/a")
     assert extracted is not None and extracted.canonical_url is None
+
+
+_ODD_INPUTS = [
+    "<?xml version='1.0' encoding='windows-1256'?><html><body><p>declared</p></body></html>",
+    "plain text, no markup at all",
+    "<p>a lone fragment</p>",
+    "<html/><body><p>self-closed html tag</p></body>",
+    "<html><body>\x00\x0b control characters</body></html>",
+]
+
+
+@needs_shared
+def test_our_parse_builds_the_tree_trafilatura_would() -> None:
+    # extract._parse mirrors trafilatura.load_html with a faster element lookup; the trees must
+    # not differ, or trafilatura's output would (every fixture page, real pages, odd inputs).
+    from lxml import etree
+    from lxml.html import HtmlElement
+    from trafilatura import load_html
+
+    from archiver.extract import _parse
+
+    real = sorted((SHARED_DATA / "scrapinghub-aeb" / "html").glob("*.html.gz"))[:60]
+    pages = [spec.with_suffix(".html").read_text(encoding="utf-8") for spec in SPECS]
+    pages += [gzip.decompress(p.read_bytes()).decode("utf-8", "replace") for p in real]
+    for html in [*pages, *_ODD_INPUTS]:
+        ours, theirs = _parse(html), load_html(html)
+        assert (ours is None) == (theirs is None), html[:80]
+        if ours is not None:
+            assert etree.tostring(ours) == etree.tostring(theirs), html[:80]
+            assert all(isinstance(e, HtmlElement) for e in ours.iter(etree.Element))
