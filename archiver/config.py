@@ -68,6 +68,7 @@ class DedupSettings:
     max_word_edits_per_1000: float = 3.0  # substituted words a repost may have (per 1000)
     number_guard: bool = True  # a substituted number means a different report
     cross_outlet_word_edits: int = 1  # more words a repost on another outlet may change
+    url_min_overlap: float = 0.5  # word 3-grams a declared original must share (the shorter's)
     workers: int = 0  # processes for `dedup --rebuild` (0: all cores)
 
 

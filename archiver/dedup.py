@@ -1,6 +1,7 @@
 """Deciding whether a new article repeats one already archived, and which cluster it joins.
 
-Two layers: exact copies (the same normalized-text hash under another URL) and near copies
+Three layers: exact copies (the same normalized-text hash under another URL), copies linked by
+a rel=canonical naming another site ("url", when the texts overlap), and near copies
 (fingerprint candidates from the LSH index in the archive, verified with rapidfuzz: "near" for
 similar-length copies, "contained" for wrapped or truncated reposts; a copy one substituted
 word past the template guard counts only under `edit_allowed`). A cluster is labelled
@@ -18,11 +19,12 @@ from datetime import UTC, datetime
 
 from archiver.config import DedupSettings, Settings
 from archiver.fingerprint import Fingerprint, Fingerprinter, FingerprintParams, tokenize
-from archiver.lsh_index import NearIndex
+from archiver.lsh_index import NearIndex, linked_to, record_link
 from archiver.models import Article
 from archiver.normalize import fold
 from archiver.store import Store
-from archiver.verify import Match, VerifyRules, assess, compare
+from archiver.urls import article_id
+from archiver.verify import Match, VerifyRules, assess, compare, shingle_overlap
 
 # A pair sharing fewer LSH bands than this (and no window) has an estimated Jaccard far below
 # what a near copy needs; verifying it would only cost time.
@@ -145,7 +147,7 @@ class Deduper:
 
     def decide(self, article: Article) -> DedupDecision:
         """The cluster of `article`: an exact copy's, a verified near copy's, or its own."""
-        matches = self._exact(article) or self._near(article)
+        matches = self._exact(article) or self._linked(article, self._near(article))
         if not matches:
             return DedupDecision(cluster=article.id)
         clusters = {o.cluster or o.id for o, _ in matches}
@@ -173,6 +175,28 @@ class Deduper:
     def _exact(self, article: Article) -> list[tuple[Article, Match]]:
         first = self.store.first_with_sha256(article.sha256, exclude_id=article.id)
         return [(first, Match("exact", 1.0))] if first is not None else []
+
+    def _linked(
+        self, article: Article, near: list[tuple[Article, Match]]
+    ) -> list[tuple[Article, Match]]:
+        """`near` plus the articles a cross-site rel=canonical links to `article`, either way
+        round ("url": the page names its original, or the original arrives after its copies),
+        when their texts overlap enough to show the link is not a misconfigured page's."""
+        ids = linked_to(self.store.conn, article.id)
+        if article.declared_original:
+            ids.append(article_id(article.declared_original))
+        ids = [i for i in dict.fromkeys(ids) if i != article.id]
+        if not ids:
+            return near
+        fp = self._fingerprints.get(article.id)
+        tokens = fp.tokens if fp is not None else tokenize(article.text)
+        linked: list[tuple[Article, Match]] = []
+        for other in self.store.get_many(ids).values():
+            share = shingle_overlap(tokens, tokenize(other.text))
+            if share >= self.dedup.url_min_overlap:
+                linked.append((other, Match("url", round(share, 4))))
+        found = {other.id for other, _ in linked}
+        return linked + [(other, match) for other, match in near if other.id not in found]
 
     def _near(self, article: Article) -> list[tuple[Article, Match]]:
         """Verified near copies among the candidates, most similar first."""
@@ -246,6 +270,8 @@ class Deduper:
         if self.dedup.near and article.dedup_method != "exact":
             # Exact copies add no new text; indexing them would only fill buckets.
             self.near_index.add(article.id, fp or self.fingerprinter.fingerprint(article.text))
+        original = article.declared_original
+        record_link(self.store.conn, article.id, article_id(original) if original else None)
         if pending is not None:
             # The canonical may have changed (an earlier original, a newly credited outlet) or
             # clusters may have joined; only records whose fields change are rewritten.
@@ -270,27 +296,26 @@ class Deduper:
                         )
                     continue
                 similarity, method = member.similarity, member.dedup_method
-                if method is None:  # a former canonical: measure it against the new one
-                    if canonical_id == article.id and member.id in pending.matches:
-                        match: Match | None = pending.matches[member.id]
-                    else:
-                        if canonical_tokens is None:
-                            canonical = self.store.get(canonical_id)
-                            canonical_tokens = tokenize(canonical.text) if canonical else ()
-                        full = self.store.get(member.id)
-                        match = (
-                            compare(tokenize(full.text), canonical_tokens, self.rules)
-                            if full
-                            else None
-                        )
+                direct = pending.matches.get(member.id) if canonical_id == article.id else None
+                if direct is not None:  # the new canonical matched it: that is how it relates
+                    similarity, method = direct.similarity, direct.method
+                elif method is None:  # a former canonical: measure it against the new one
+                    if canonical_tokens is None:
+                        canonical = self.store.get(canonical_id)
+                        canonical_tokens = tokenize(canonical.text) if canonical else ()
+                    full = self.store.get(member.id)
+                    match = (
+                        compare(tokenize(full.text), canonical_tokens, self.rules) if full else None
+                    )
                     # Not similar enough directly: it is in the cluster through another member.
                     match = match or next(iter(pending.matches.values()))
                     similarity, method = match.similarity, match.method
-                if (member.cluster, member.duplicate_of, member.dedup_method) != (
-                    canonical_id,
-                    canonical_id,
-                    method,
-                ):
+                if (
+                    member.cluster,
+                    member.duplicate_of,
+                    member.dedup_method,
+                    member.similarity,
+                ) != (canonical_id, canonical_id, method, similarity):
                     self.store.update_dedup(
                         member.id,
                         cluster=canonical_id,

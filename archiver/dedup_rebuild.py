@@ -7,8 +7,9 @@ Three passes, the first two on all cores (fork-started worker processes):
    verified with the same rapidfuzz rules as the incremental path (an `edited` pair is kept
    under the same rule too: `dedup.edit_allowed`, with the whole batch as the neighbours),
    while a thread writes the key table to the index;
-3. connected components (exact groups + verified pairs), a canonical per cluster by the usual
-   rules, and a rewrite of only the records whose dedup fields changed.
+3. connected components (exact groups, verified pairs, cross-site rel=canonical links), a
+   canonical per cluster by the usual rules, and a rewrite of only the records whose dedup
+   fields changed.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import json
 import multiprocessing
 import os
 import time
+from bisect import bisect_left
 from collections import defaultdict, deque
 from collections.abc import Callable, Sequence
 from concurrent.futures import ThreadPoolExecutor
@@ -27,7 +29,7 @@ from multiprocessing.pool import Pool
 import numpy as np
 import numpy.typing as npt
 
-from archiver.config import Settings
+from archiver.config import DedupSettings, Settings
 from archiver.dedup import (
     MIN_BAND_HITS,
     choose_canonical,
@@ -36,10 +38,17 @@ from archiver.dedup import (
     verify_rules,
 )
 from archiver.fingerprint import WINDOW_BIT, Fingerprinter, FingerprintParams, tokenize
-from archiver.lsh_index import KeyTable, NearIndex, Owners, bucket_pairs, count_pairs
+from archiver.lsh_index import (
+    KeyTable,
+    NearIndex,
+    Owners,
+    all_links,
+    bucket_pairs,
+    count_pairs,
+)
 from archiver.models import Article
 from archiver.store import Store, text_path
-from archiver.verify import VerifyRules, assess
+from archiver.verify import VerifyRules, assess, shingle_overlap
 
 _CHUNK = 512  # candidate pairs per verification task
 _TEXTS = 256  # documents per fingerprint task (one numpy pass over all their characters)
@@ -354,6 +363,7 @@ def rebuild(
         found = NearResult([], [0] * len(reps), np.zeros((0, 2), np.int64), [])
         write_keys([], found.token_counts)
     edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
+    edges += _linked_edges(store, ids, group, lambda rep: text_of(bisect_left(reps, rep)), dedup)
     plan = plan_clusters(ids, group, edges, lambda members: _load(store, members), settings)
     changed = _apply(store, plan)
     multi = {cluster for cluster, dup, _, _ in plan.values() if dup is not None}
@@ -367,6 +377,33 @@ def rebuild(
         changed=changed,
         seconds=round(time.perf_counter() - started, 3),
     )
+
+
+def _linked_edges(
+    store: Store,
+    ids: Sequence[str],
+    group: Sequence[int],
+    text_of: Callable[[int], str],
+    dedup: DedupSettings,
+) -> list[Edge]:
+    """ "url" edges: articles whose cross-site rel=canonical names another archived article,
+    kept when their texts overlap as the incremental path requires (`Deduper._linked`)."""
+    links = all_links(store.conn)
+    if not links:
+        return []
+    wanted = {i for link in links for i in link}
+    position = {article: n for n, article in enumerate(ids) if article in wanted}
+    edges = []
+    for copy, original in links:
+        if copy not in position or original not in position:
+            continue
+        a, b = group[position[copy]], group[position[original]]  # their representatives
+        if a == b:
+            continue  # exact copies already
+        share = shingle_overlap(tokenize(text_of(a)), tokenize(text_of(b)))
+        if share >= dedup.url_min_overlap:
+            edges.append(Edge(a, b, "url", round(share, 4)))
+    return edges
 
 
 Target = tuple[str, str | None, float | None, str | None]  # cluster, duplicate_of, sim, method

@@ -38,7 +38,35 @@ CREATE TABLE IF NOT EXISTS dedup_keys (
     PRIMARY KEY (key, doc)
 ) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS dedup_params (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+-- Articles whose rel=canonical names an original on another site (its id, archived or not).
+CREATE TABLE IF NOT EXISTS dedup_links (
+    article_id TEXT PRIMARY KEY,
+    original_id TEXT NOT NULL
+);
+CREATE INDEX IF NOT EXISTS dedup_links_original ON dedup_links (original_id);
 """
+
+
+def record_link(conn: sqlite3.Connection, article_id: str, original_id: str | None) -> None:
+    """Remember (or forget, with None) the original an article declares."""
+    if original_id is None:
+        conn.execute("DELETE FROM dedup_links WHERE article_id = ?", (article_id,))
+    else:
+        conn.execute(
+            "INSERT OR REPLACE INTO dedup_links (article_id, original_id) VALUES (?, ?)",
+            (article_id, original_id),
+        )
+
+
+def linked_to(conn: sqlite3.Connection, original_id: str) -> list[str]:
+    """Ids of the articles that declare `original_id` as their original."""
+    rows = conn.execute("SELECT article_id FROM dedup_links WHERE original_id = ?", (original_id,))
+    return [row[0] for row in rows]
+
+
+def all_links(conn: sqlite3.Connection) -> list[tuple[str, str]]:
+    """Every (article id, declared original id) pair."""
+    return [(a, o) for a, o in conn.execute("SELECT article_id, original_id FROM dedup_links")]
 
 
 @dataclass(frozen=True)

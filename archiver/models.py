@@ -72,6 +72,8 @@ class Article:
     id: str
     url: str
     canonical_url: str
+    # A rel=canonical naming another site: the page declares that its original is there.
+    declared_original: str | None = None
     outlet: str
     site_name: str | None = None
     title: str | None = None

@@ -9,6 +9,7 @@ import threading
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from typing import BinaryIO, cast
+from urllib.parse import urlsplit
 
 from archiver.config import Outlet, Settings
 from archiver.decode import decode_body
@@ -54,6 +55,7 @@ def build_article(page: Page, extracted: Extracted, outlet: Outlet | None) -> Ar
         id=article_id(canonical),
         url=page.final_url,
         canonical_url=canonical,
+        declared_original=_declared_original(page.final_url, extracted.canonical_url),
         outlet=outlet_key(outlet, page.final_url),
         site_name=extracted.site_name,
         title=extracted.title,
@@ -113,6 +115,18 @@ def _choose_canonical(final_url: str, declared: str | None) -> str:
     except ValueError:
         pass  # a malformed canonical link ("http://[oops") is the page's mistake: ignore it
     return canonicalize_url(final_url)
+
+
+def _declared_original(final_url: str, declared: str | None) -> str | None:
+    """A rel=canonical on another site (a syndicated copy, a mirror or an AMP host naming its
+    original), canonicalized; not a site's home page, which only misconfigured pages name."""
+    try:
+        if not declared or _site(declared) == _site(final_url):
+            return None
+        original = canonicalize_url(declared)
+    except ValueError:
+        return None
+    return original if urlsplit(original).path.strip("/") else None
 
 
 def _site(url: str) -> str:

@@ -120,6 +120,15 @@ def _parted(
     return Verdict(sibling=True)
 
 
+def shingle_overlap(a: Sequence[str], b: Sequence[str]) -> float:
+    """The share of the shorter text's word 3-grams found in the other (0-1)."""
+    grams_a = set(zip(a, a[1:], a[2:], strict=False))
+    grams_b = set(zip(b, b[1:], b[2:], strict=False))
+    if not grams_a or not grams_b:
+        return 0.0
+    return len(grams_a & grams_b) / min(len(grams_a), len(grams_b))
+
+
 def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int] | None:
     """The stretch of `short` found in `long` by shared 3-grams: (s0, s1, l0, l1), or None.
 

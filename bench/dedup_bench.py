@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import itertools
+import json
 import statistics
 import sys
 import tempfile
@@ -37,9 +38,11 @@ from archiver.dedup_rebuild import (  # noqa: E402
     find_near_pairs,
     plan_clusters,
 )
+from archiver.fingerprint import tokenize  # noqa: E402
 from archiver.models import Article  # noqa: E402
 from archiver.normalize import content_sha256, word_count  # noqa: E402
 from archiver.store import Store  # noqa: E402
+from archiver.verify import shingle_overlap  # noqa: E402
 from bench.dedup_corpus import Corpus, Doc, bench_settings, build  # noqa: E402
 
 
@@ -205,6 +208,25 @@ def sweep(corpus: Corpus) -> None:
         )
 
 
+AEB = Path(__file__).resolve().parents[2] / "shared" / "data" / "scrapinghub-aeb"
+
+
+def real_overlap() -> None:
+    """How much text different real articles share: the floor under `url_min_overlap` (a
+    cross-site rel=canonical is trusted only above it)."""
+    truth = json.loads((AEB / "ground-truth.json").read_text(encoding="utf-8"))
+    texts = [tokenize(v["articleBody"]) for v in truth.values() if len(v["articleBody"]) > 500]
+    shares = sorted(
+        (shingle_overlap(a, b) for a, b in itertools.combinations(texts, 2)), reverse=True
+    )
+    print(
+        f"word 3-grams shared by different real articles (scrapinghub-aeb, {len(texts)} "
+        f"articles, {len(shares)} pairs, share of the shorter's): max {shares[0]:.3f}, "
+        f"p99.9 {shares[len(shares) // 1000]:.3f}; url_min_overlap "
+        f"{DedupSettings().url_min_overlap}"
+    )
+
+
 def _spread(scores: list[dict[str, float]], key: str) -> str:
     values = [s[key] for s in scores]
     return f"{min(values):.4f} / {statistics.median(values):.4f}"
@@ -277,6 +299,7 @@ def quality(args: argparse.Namespace) -> None:
         "archiver, copies found in their original's cluster, by kind: "
         + ", ".join(f"{k} {f}/{t}" for k, (f, t) in sorted(by_kind.items()))
     )
+    real_overlap()
     if args.sweep:
         sweep(corpus)
     if args.misses:

@@ -12,9 +12,10 @@ from archiver.config import DedupSettings, Outlet, Settings
 from archiver.dedup import Deduper, choose_canonical
 from archiver.dedup_rebuild import rebuild
 from archiver.errors import StoreError
-from archiver.lsh_index import NearIndex
+from archiver.lsh_index import NearIndex, record_link
 from archiver.models import Article
 from archiver.store import Store
+from archiver.urls import article_id
 from tests.dedup_texts import article, story
 
 SETTINGS = Settings(
@@ -438,3 +439,42 @@ def test_an_outlets_own_texts_a_word_apart_stay_apart(store: Store, path: str) -
         rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
     assert fields(store, "wrapped") == ("first", "first", "near")
     assert fields(store, "second") == ("second", None, None)
+
+
+@pytest.mark.parametrize("path", ["incremental", "rebuild"])
+def test_a_page_naming_its_original_on_another_site_is_a_url_copy(
+    store: Store, path: str
+) -> None:
+    original_url = "https://barada.example/2025/03/market"
+    original = story(43, paragraphs=6)
+    follow_up = story(44, paragraphs=2)
+    syndicated = "\n\n".join([*original.split("\n\n")[:4], follow_up])
+    items = [
+        # The partner's own follow-up arrives first, then the syndicated page containing it,
+        # then the original: the syndicated page must end up related to it by its link.
+        article("follow", follow_up, outlet="partner.example", fetched_minutes=1),
+        replace(
+            article("syndicated", syndicated, outlet="partner.example", fetched_minutes=2),
+            declared_original=original_url,
+        ),
+        replace(
+            article("misnamed", story(45, "ar", paragraphs=4), fetched_minutes=3),
+            declared_original=original_url,  # a page naming it but sharing none of its text
+        ),
+        article(article_id(original_url), original, outlet="barada", fetched_minutes=4),
+    ]
+    if path == "incremental":
+        deduper = Deduper(store, SETTINGS)
+        for item in items:
+            add(store, deduper, item)
+    else:
+        for item in items:  # stored with their links only (as the pipeline records them)
+            store.add_article(item)
+            if item.declared_original:
+                record_link(store.conn, item.id, article_id(item.declared_original))
+        rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
+    origin = article_id(original_url)
+    assert fields(store, origin) == (origin, None, None)
+    assert fields(store, "syndicated") == (origin, origin, "url")
+    assert fields(store, "follow")[0] == origin  # contained in the syndicated page
+    assert fields(store, "misnamed") == ("misnamed", None, None)

@@ -286,3 +286,57 @@ def test_slow_page_times_out_as_a_failure(
     got = by_input(result)
     assert got[site.slow]["status"] == "failed" and "timed out" in got[site.slow]["error"]
     assert got[site.en2]["status"] == "stored"
+
+
+# A partner site's own follow-up below three syndicated paragraphs (fictional); the page names
+# the original as its canonical.
+FOLLOW_UP = (
+    "Traders in the neighbouring villages told our correspondent they would wait for the first "
+    "week of sales before deciding whether to rent a stall in the restored hall.",
+    "The partner network will publish a longer report on rents and repairs next month, with "
+    "figures from the council's own budget and interviews with the stall holders.",
+    "Readers can send questions about the market to the newsroom through the usual form on "
+    "the partner site, which is checked by the editors every morning.",
+)
+
+
+NOTES = (
+    "The newsroom is closed on Friday for the holiday; the duty editor can be reached by phone "
+    "for urgent corrections to published reports.",
+    "Subscribers who changed their address this month should write to the distribution desk "
+    "so that the printed weekly reaches them without delay.",
+)
+
+
+@pytest.mark.parametrize("original_first", [True, False])
+def test_a_cross_site_canonical_makes_a_url_copy_either_way_round(
+    tmp_path: Path, site: NewsSite, config: Path, original_first: bool
+) -> None:
+    partner = TestServer()  # a syndication partner: another host, not a configured outlet
+    partner.start()
+    try:
+        page = article_html(
+            EN_TITLE, [*EN_PARAGRAPHS[:3], *FOLLOW_UP[:2]], site_name="Partner", canonical=site.en
+        )
+        partner.route("/syndicated/market", static(page))
+        # A page whose canonical names the same original but shares none of its text (a
+        # template's mistake).
+        unrelated = article_html("Partner newsroom notes", NOTES, canonical=site.en)
+        partner.route("/notes", static(unrelated))
+        copy, notes = partner.url("/syndicated/market"), partner.url("/notes")
+        archive = tmp_path / "archive"
+        order = [site.en, copy, notes] if original_first else [copy, notes, site.en]
+        for url in order:
+            assert invoke(config, archive, "fetch", url).exit_code == 0
+    finally:
+        partner.stop()
+    with Store.open(archive) as store:
+        original = store.get(article_id(site.en))
+        syndicated = store.get(article_id(copy))
+        noted = store.get(article_id(notes))
+    assert original is not None and syndicated is not None and noted is not None
+    assert syndicated.declared_original == site.en and original.declared_original is None
+    assert (original.cluster, original.duplicate_of) == (original.id, None)
+    assert (syndicated.cluster, syndicated.duplicate_of) == (original.id, original.id)
+    assert syndicated.dedup_method == "url" and 0.5 <= (syndicated.similarity or 0) < 1
+    assert (noted.cluster, noted.duplicate_of) == (noted.id, None)
