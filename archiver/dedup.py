@@ -146,7 +146,7 @@ class Deduper:
         self._pending: dict[str, _Pending] = {}
 
     def decide(self, article: Article) -> DedupDecision:
-        """The cluster of `article`: an exact copy's, a verified near copy's, or its own."""
+        """The cluster of `article`: an exact, linked or verified near copy's, or its own."""
         matches = self._exact(article) or self._linked(article, self._near(article))
         if not matches:
             return DedupDecision(cluster=article.id)
