@@ -2,8 +2,8 @@
 
 One asyncio loop does the network I/O: discovery per outlet (feeds, sitemaps, listing pages,
 with conditional requests), then article fetches through the shared polite `Fetcher`.
-Extraction is CPU-bound, so fetched pages go to a process pool sized to the cores while the loop
-keeps fetching. Everything that touches the archive index (frontier, dedup, storage and its
+Extraction is CPU-bound, so fetched pages go to a process pool sized to the cores (which also
+builds their WARC records) while the loop keeps fetching. Everything that touches the archive index (frontier, dedup, storage and its
 fsyncs) runs in order on one writer thread, so the loop never waits for the disk. The frontier
 makes a run idempotent and resumable; a failing source, URL or outlet is reported as a record
 and the rest carry on.
@@ -394,7 +394,8 @@ class Crawler:
     ) -> Outcome:
         """Store (or log the rejection of) a fetched page and settle its frontier row, in one
         transaction: the article, its fetch, the learned counts and the URL's state commit
-        together (one commit instead of four, and a failure half-way leaves the URL pending).
+        together (one commit, not one per step and per dedup key; a failure half-way leaves
+        the URL pending, its article unstored).
 
         The same steps as `Pipeline.process_page` after extraction, which ran in a worker.
         """
