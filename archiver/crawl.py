@@ -3,10 +3,10 @@
 One asyncio loop does the network I/O: discovery per outlet (feeds, sitemaps, listing pages,
 with conditional requests), then article fetches through the shared polite `Fetcher`.
 Extraction is CPU-bound, so fetched pages go to a process pool sized to the cores (which also
-builds their WARC records) while the loop keeps fetching. Everything that touches the archive index (frontier, dedup, storage and its
-fsyncs) runs in order on one writer thread, so the loop never waits for the disk. The frontier
-makes a run idempotent and resumable; a failing source, URL or outlet is reported as a record
-and the rest carry on.
+builds their WARC records) while the loop keeps fetching. Everything that touches the archive
+index (frontier, dedup, storage and its fsyncs) runs in order on one writer thread, so the loop
+never waits for the disk. The frontier makes a run idempotent and resumable; a failing source,
+URL or outlet is reported as a record and the rest carry on.
 """
 
 from __future__ import annotations
