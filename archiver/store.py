@@ -293,8 +293,12 @@ class Store:
         """Append `page` to this run's WARC file (fsynced); commit happens with the article.
 
         `exchange`: its records built already (`warc.build_exchange`, in a crawl worker)."""
-        if self._warc is not None and self._warc.tell() >= WARC_ROTATE_BYTES:
-            self._warc.close()  # everything in it is committed: rotation loses nothing
+        if self._warc is not None and (
+            self._warc.tell() >= WARC_ROTATE_BYTES or self._warc.broken
+        ):
+            # Rotation loses nothing: what is committed stays, and a broken file's uncommitted
+            # tail is cut off when a writer next opens the archive.
+            self._warc.close()
             self._warc = None
         if self._warc is None:
             self._warc = WarcAppender(self.root / "warc", fsync=self.fsync)

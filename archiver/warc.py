@@ -100,41 +100,60 @@ def _member(record: Any) -> bytes:
 
 
 class WarcAppender:
-    """Appends records to one WARC file, flushed (and by default fsynced) after each exchange."""
+    """Appends records to one WARC file, synced (and by default fsynced) after each exchange.
+
+    An append is all or nothing: a write or fsync that fails half-way (a full disk, an I/O
+    error, an interrupt) cuts the file back to where the append began, so no half record sits
+    in the middle of the file for a later commit to cover. If even that fails, `broken` is set
+    and the store starts a new file (this one's uncommitted tail is cut when it is next opened).
+    """
 
     def __init__(self, directory: Path, *, fsync: bool = True) -> None:
         self._fsync = fsync
+        self.broken = False
         directory.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%d%H%M%S%f")
         self.filename = f"archiver-{stamp}-{os.getpid()}.warc.gz"
         self.path = directory / self.filename
-        self._file: BinaryIO = open(self.path, "ab")  # noqa: SIM115 - closed in close()
-        if self._file.tell() == 0:
+        # Unbuffered: after a failed write no bytes linger in a buffer to be flushed later.
+        self._file = open(self.path, "ab", buffering=0)  # noqa: SIM115 - closed in close()
+        self._size = os.fstat(self._file.fileno()).st_size
+        if self._size == 0:
             self._write_warcinfo()
 
     def _write_warcinfo(self) -> None:
         info = {"software": f"archiver/{__version__}", "format": "WARC File Format 1.1"}
         builder = WARCWriter(io.BytesIO(), gzip=False)
-        self._file.write(_member(builder.create_warcinfo_record(self.filename, info)))
-        self._sync()
+        self._write(_member(builder.create_warcinfo_record(self.filename, info)))
 
     def append(self, page: Page, exchange: WarcExchange | None = None) -> WarcLocation:
         """Write the request (when known) and response of `page` (as built by `build_exchange`,
         here unless `exchange` was built already); return the response's place."""
         exchange = exchange or build_exchange(page)
-        offset = self._file.tell()
-        self._file.write(exchange.data)
-        self._sync()
+        offset = self._size
+        self._write(exchange.data)
         return WarcLocation(self.filename, offset, exchange.response_length, exchange.record_id)
 
     def tell(self) -> int:
         """Bytes written so far (all synced)."""
-        return self._file.tell()
+        return self._size
 
-    def _sync(self) -> None:
-        self._file.flush()
-        if self._fsync:
-            os.fsync(self._file.fileno())
+    def _write(self, data: bytes) -> None:
+        """Append all of `data` and sync it, or cut the file back and raise."""
+        start = self._size
+        try:
+            view = memoryview(data)
+            while view:
+                view = view[self._file.write(view) or 0 :]
+            if self._fsync:
+                os.fsync(self._file.fileno())
+        except BaseException:
+            try:
+                os.ftruncate(self._file.fileno(), start)
+            except OSError:
+                self.broken = True
+            raise
+        self._size = start + len(data)
 
     def close(self) -> None:
         """Close the file."""

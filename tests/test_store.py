@@ -356,6 +356,52 @@ def test_two_runs_write_separate_readable_warcs(tmp_path: Path) -> None:
     assert all(_records(w)[0][0] == "warcinfo" for w in warcs)
 
 
+
+_FULL_DISK = """
+import resource, signal, sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from tests.test_store import TEXT, store_one
+from archiver.store import Store
+
+signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # a write past the limit fails with EFBIG
+root = Path({root!r})
+with Store.open(root, write=True) as store:
+    store_one(store, "https://courier.example/news/1", TEXT)
+    (warc,) = (root / "warc").glob("*.warc.gz")
+    hard = resource.getrlimit(resource.RLIMIT_FSIZE)[1]
+    # Room for part of the next exchange only: the write stops half-way, like a full disk.
+    resource.setrlimit(resource.RLIMIT_FSIZE, (warc.stat().st_size + 900, hard))
+    try:
+        store_one(store, "https://courier.example/news/2", TEXT + " two")
+    except OSError as exc:
+        print("failed:", exc.errno)
+    resource.setrlimit(resource.RLIMIT_FSIZE, (hard, hard))
+    store_one(store, "https://courier.example/news/3", TEXT + " three")
+"""
+
+
+def test_a_warc_append_that_fails_half_way_leaves_no_half_record(tmp_path: Path) -> None:
+    """A write cut short (full disk) is cut back, so the next commit covers only whole records."""
+    root = tmp_path / "a"
+    script = _FULL_DISK.format(repo=str(REPO), root=str(root))
+    done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert "failed: 27" in done.stdout  # EFBIG: the second exchange did not fit
+    (warc,) = (root / "warc").glob("*.warc.gz")
+    records = _records(warc)  # warcio reads the whole file: no broken member in the middle
+    uris = [uri for kind, uri, _id in records if kind == "response"]
+    assert uris == ["https://courier.example/news/1", "https://courier.example/news/3"]
+    with Store.open(root) as store:
+        rows = store.conn.execute("SELECT url, warc_offset FROM fetches ORDER BY seq").fetchall()
+        committed = store.conn.execute("SELECT committed FROM warc_files").fetchone()[0]
+    assert [r["url"] for r in rows] == uris
+    assert committed == warc.stat().st_size
+    with open(warc, "rb") as stream:
+        stream.seek(rows[1]["warc_offset"])
+        record = next(iter(ArchiveIterator(stream)))
+        assert record.rec_headers.get_header("WARC-Target-URI") == uris[1]
+
 # -- atomic files ----------------------------------------------------------------------------
 
 
