@@ -182,7 +182,7 @@ def settings_from_dict(raw: dict[str, Any], path: Path | None = None) -> Setting
         if getattr(values["fetch"], key) <= 0:  # zero would fail or stall every request
             raise ConfigError(f"{where}: fetch.{key} must be greater than 0")
     if values["fetch"].engine not in ("h11", "httpx"):
-        raise ConfigError(f"{where}: fetch.engine must be \"h11\" or \"httpx\"")
+        raise ConfigError(f'{where}: fetch.engine must be "h11" or "httpx"')
     if values["fetch"].proxy:
         _check_url(values["fetch"].proxy, where, "fetch.proxy")
     agent = values["fetch"].user_agent

@@ -17,6 +17,7 @@ WARC are cut off the next time a writer opens the archive.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,8 @@ from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
 from archiver.sqltx import Transaction
 from archiver.warc import WarcAppender, WarcExchange, WarcLocation, truncate_uncommitted
+
+log = logging.getLogger(__name__)
 
 SCHEMA_VERSION = 1
 # Start a new WARC file past this size (the common 1 GB convention of Heritrix and wget).
@@ -87,6 +90,10 @@ CREATE TABLE IF NOT EXISTS fetches (
 );
 CREATE INDEX IF NOT EXISTS fetches_url ON fetches (url);
 CREATE TABLE IF NOT EXISTS warc_files (name TEXT PRIMARY KEY, committed INTEGER NOT NULL);
+-- Articles whose JSON sidecar is rewritten after the commit that changed their record: a
+-- sidecar the index points at is only replaced once its new content is committed, and one
+-- left behind by a kill is rewritten from its row when a writer next opens the archive.
+CREATE TABLE IF NOT EXISTS stale_sidecars (id TEXT PRIMARY KEY);
 """
 
 
@@ -133,6 +140,7 @@ class Store:
         self.conn = conn
         self._lock = lock
         self._warc: WarcAppender | None = None
+        self._stale_sidecars: set[str] = set()  # rewritten when the transaction commits
 
     # -- opening and closing -------------------------------------------------------------
 
@@ -185,6 +193,9 @@ class Store:
             (str(SCHEMA_VERSION),),
         )
         self._repair_warcs()
+        self._write_stale_sidecars(
+            {row[0] for row in self.conn.execute("SELECT id FROM stale_sidecars")}
+        )
 
     def _repair_warcs(self) -> None:
         """Cut bytes written after the last commit (a run killed mid-record) off each WARC."""
@@ -293,9 +304,7 @@ class Store:
         """Append `page` to this run's WARC file (fsynced); commit happens with the article.
 
         `exchange`: its records built already (`warc.build_exchange`, in a crawl worker)."""
-        if self._warc is not None and (
-            self._warc.tell() >= WARC_ROTATE_BYTES or self._warc.broken
-        ):
+        if self._warc is not None and (self._warc.tell() >= WARC_ROTATE_BYTES or self._warc.broken):
             # Rotation loses nothing: what is committed stays, and a broken file's uncommitted
             # tail is cut off when a writer next opens the archive.
             self._warc.close()
@@ -449,33 +458,68 @@ class Store:
         similarity: float | None,
         method: str | None,
     ) -> None:
-        """Change an article's dedup fields in the index and rewrite its JSON sidecar."""
-        row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
-        if row is None:
-            raise StoreError(f"no article {article_id}")
-        article = self._article(row, with_text=False)  # the sidecar holds no text
-        article.cluster, article.duplicate_of = cluster, duplicate_of
-        article.similarity, article.dedup_method = similarity, method
-        relpath = row["path"]
-        write_atomically(
-            self.root / f"{relpath}.json", _json(article.to_dict(with_text=False)), fsync=self.fsync
-        )
-        self.conn.execute(
-            """UPDATE articles SET cluster = ?, duplicate_of = ?, similarity = ?, dedup_method = ?,
-               record = ? WHERE id = ?""",
-            (
-                cluster,
-                duplicate_of,
-                similarity,
-                method,
-                _json(article.to_dict(with_text=False)),
-                article_id,
-            ),
-        )
+        """Change an article's dedup fields in the index; its JSON sidecar is rewritten once the
+        change commits (a rolled-back change leaves the sidecar as it was)."""
+        with self.transaction():
+            row = self.conn.execute("SELECT * FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if row is None:
+                raise StoreError(f"no article {article_id}")
+            article = self._article(row, with_text=False)  # the sidecar holds no text
+            article.cluster, article.duplicate_of = cluster, duplicate_of
+            article.similarity, article.dedup_method = similarity, method
+            self.conn.execute(
+                """UPDATE articles SET cluster = ?, duplicate_of = ?, similarity = ?,
+                   dedup_method = ?, record = ? WHERE id = ?""",
+                (
+                    cluster,
+                    duplicate_of,
+                    similarity,
+                    method,
+                    _json(article.to_dict(with_text=False)),
+                    article_id,
+                ),
+            )
+            self.conn.execute("INSERT OR IGNORE INTO stale_sidecars (id) VALUES (?)", (article_id,))
+            self._stale_sidecars.add(article_id)
+
+    def _write_stale_sidecars(self, ids: set[str]) -> None:
+        """Rewrite these articles' sidecars from their committed records, then forget them.
+
+        A failure is logged, not raised: the change itself is committed, and the rows stay in
+        `stale_sidecars` for the next writer to finish."""
+        if not ids:
+            return
+        done = []
+        try:
+            for article_id in sorted(ids):
+                row = self.conn.execute(
+                    "SELECT path, record FROM articles WHERE id = ?", (article_id,)
+                ).fetchone()
+                if row is not None:
+                    write_atomically(
+                        self.root / f"{row['path']}.json", row["record"], fsync=self.fsync
+                    )
+                done.append(article_id)
+        except OSError as exc:
+            log.warning("cannot rewrite a sidecar yet (the next writer will): %s", exc)
+        for start in range(0, len(done), 500):
+            chunk = done[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            self.conn.execute(f"DELETE FROM stale_sidecars WHERE id IN ({marks})", chunk)
 
     def transaction(self) -> Transaction:
-        """A context manager for one IMMEDIATE transaction (nested uses join the outer one)."""
-        return Transaction(self.conn)
+        """A context manager for one IMMEDIATE transaction (nested uses join the outer one).
+
+        When the outermost one commits, the sidecars of the records it changed are rewritten;
+        when it rolls back, they are left as they were."""
+        return Transaction(self.conn, on_commit=self._committed, on_rollback=self._rolled_back)
+
+    def _committed(self) -> None:
+        ids, self._stale_sidecars = self._stale_sidecars, set()
+        self._write_stale_sidecars(ids)
+
+    def _rolled_back(self) -> None:
+        self._stale_sidecars.clear()
 
     # -- statistics ------------------------------------------------------------------------
 

@@ -170,6 +170,70 @@ def test_update_dedup_rewrites_index_and_sidecar(tmp_path: Path) -> None:
             )
 
 
+def _sidecar(root: Path, article_id: str) -> dict[str, object]:
+    data: dict[str, object] = json.loads(
+        next(root.glob(f"articles/**/{article_id}.json")).read_text()
+    )
+    return data
+
+
+def test_a_rolled_back_dedup_change_leaves_the_sidecar_as_the_index_has_it(
+    tmp_path: Path,
+) -> None:
+    """A takeover rewritten inside an article's transaction that then fails (the crawl stores
+    an article, its dedup changes and its learning in one) must not leave the sidecar ahead."""
+    root = tmp_path / "a"
+    with Store.open(root, write=True) as store:
+        first = store_one(store, "https://a.example/1", TEXT)
+        second = store_one(store, "https://a.example/2", TEXT + " More.")
+        with pytest.raises(OSError), store.transaction():
+            store.update_dedup(
+                first.id, cluster=second.id, duplicate_of=second.id, similarity=0.9, method="near"
+            )
+            raise OSError("a later step of the same article fails")
+        got = store.get(first.id, with_text=False)
+        assert got is not None and got.duplicate_of is None
+        assert _sidecar(root, first.id)["duplicate_of"] is None
+        assert store.conn.execute("SELECT COUNT(*) FROM stale_sidecars").fetchone()[0] == 0
+
+
+_KILLED_AFTER_COMMIT = """
+import os, sys
+from pathlib import Path
+sys.path.insert(0, {repo!r})
+from archiver.store import Store
+
+def killed(self, ids):
+    os._exit(9) if ids else None  # the process dies between the commit and the rewrite
+
+with Store.open(Path({root!r}), write=True) as store:
+    Store._write_stale_sidecars = killed
+    store.update_dedup({id!r}, cluster={other!r}, duplicate_of={other!r}, similarity=0.9,
+                       method="near")
+"""
+
+
+def test_a_sidecar_rewrite_cut_off_by_a_kill_is_finished_by_the_next_writer(
+    tmp_path: Path,
+) -> None:
+    root = tmp_path / "a"
+    with Store.open(root, write=True) as store:
+        first = store_one(store, "https://a.example/1", TEXT)
+        second = store_one(store, "https://a.example/2", TEXT + " More.")
+    script = _KILLED_AFTER_COMMIT.format(
+        repo=str(REPO), root=str(root), id=second.id, other=first.id
+    )
+    assert subprocess.run([sys.executable, "-c", script]).returncode == 9
+    assert _sidecar(root, second.id)["duplicate_of"] is None  # committed, not yet rewritten
+    with Store.open(root) as reader:  # readers see the committed record
+        got = reader.get(second.id, with_text=False)
+        assert got is not None and got.duplicate_of == first.id
+    with Store.open(root, write=True) as store:
+        assert store.conn.execute("SELECT COUNT(*) FROM stale_sidecars").fetchone()[0] == 0
+    assert _sidecar(root, second.id)["duplicate_of"] == first.id
+    assert _sidecar(root, second.id)["dedup_method"] == "near"
+
+
 def test_replacing_an_article_keeps_the_previous_version(tmp_path: Path) -> None:
     with Store.open(tmp_path / "a", write=True) as store:
         old = store_one(store, "https://a.example/1", TEXT)
@@ -356,7 +420,6 @@ def test_two_runs_write_separate_readable_warcs(tmp_path: Path) -> None:
     assert all(_records(w)[0][0] == "warcinfo" for w in warcs)
 
 
-
 _FULL_DISK = """
 import resource, signal, sys
 from pathlib import Path
@@ -401,6 +464,7 @@ def test_a_warc_append_that_fails_half_way_leaves_no_half_record(tmp_path: Path)
         stream.seek(rows[1]["warc_offset"])
         record = next(iter(ArchiveIterator(stream)))
         assert record.rec_headers.get_header("WARC-Target-URI") == uris[1]
+
 
 # -- atomic files ----------------------------------------------------------------------------
 
