@@ -182,17 +182,21 @@ class Pipeline:
     ) -> Outcome:
         """Dedup and store an extracted article, then learn its outlet's boilerplate from it.
 
-        `exchange`: the page's WARC records when already built (see `store_article`)."""
-        outcome = self.store_article(page, article, exchange)
-        if outcome.status == "stored":
-            # lines and title affixes that recur across the outlet become its boilerplate
-            observe_article(
-                self.store.conn,
-                article.outlet,
-                extracted.text,
-                extracted.removed,
-                extracted.html_title,
-            )
+        One transaction: the record, its fetch, its dedup keys and links, the cluster changes
+        it causes and the learned counts commit together, or (a kill, a failure half-way)
+        none of them does. `exchange`: the page's WARC records when already built (see
+        `store_article`)."""
+        with self.store.transaction():
+            outcome = self.store_article(page, article, exchange)
+            if outcome.status == "stored":
+                # lines and title affixes that recur across the outlet become its boilerplate
+                observe_article(
+                    self.store.conn,
+                    article.outlet,
+                    extracted.text,
+                    extracted.removed,
+                    extracted.html_title,
+                )
         return outcome
 
     def store_article(

@@ -144,6 +144,30 @@ def test_an_archive_failure_is_not_blamed_on_the_warc(
     assert "not a readable WARC" not in result.stderr and "No space left" in result.stderr
 
 
+def test_a_failure_after_the_record_is_written_leaves_nothing_half_stored(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Record, fetch row, dedup keys and learned counts commit together: a failure in the
+    last step (learning) takes the others back, so a re-run stores the article whole."""
+    import archiver.pipeline
+
+    good = build_warc(tmp_path / "good.warc.gz", outlet_captures()[:1])
+    archive = tmp_path / "archive"
+
+    def disk_full(*args: object, **kwargs: object) -> None:
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(archiver.pipeline, "observe_article", disk_full)
+    assert invoke(None, archive, "import", str(good)).exit_code == 1
+    for table in ("articles", "fetches", "dedup_docs", "dedup_keys", "learned_outlets"):
+        assert query(archive, f"SELECT COUNT(*) FROM {table}") == [(0,)], table
+    monkeypatch.undo()
+    again = invoke(None, archive, "import", str(good))
+    assert again.exit_code == 0
+    assert [r["status"] for r in records(again)] == ["stored"]
+    assert query(archive, "SELECT COUNT(*) FROM dedup_docs") == [(1,)]
+
+
 def test_missing_warc_is_a_usage_error(tmp_path: Path) -> None:
     result = invoke(None, tmp_path / "archive", "import", str(tmp_path / "absent.warc.gz"))
     assert result.exit_code == 2
