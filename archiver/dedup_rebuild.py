@@ -45,9 +45,11 @@ from archiver.lsh_index import (
     all_links,
     bucket_pairs,
     count_pairs,
+    replace_links,
 )
 from archiver.models import Article
 from archiver.store import Store, text_path
+from archiver.urls import article_id
 from archiver.verify import VerifyRules, assess, shingle_overlap
 
 _CHUNK = 512  # candidate pairs per verification task
@@ -387,7 +389,16 @@ def _linked_edges(
     dedup: DedupSettings,
 ) -> list[Edge]:
     """ "url" edges: articles whose cross-site rel=canonical names another archived article,
-    kept when their texts overlap as the incremental path requires (`Deduper._linked`)."""
+    kept when their texts overlap as the incremental path requires (`Deduper._linked`).
+
+    The link table is first rebuilt from the records' `declared_original`, so a link lost with
+    its article's dedup step (or kept from an article since changed) is as the records say."""
+    declared = store.conn.execute(
+        "SELECT id, json_extract(record, '$.declared_original') FROM articles "
+        "WHERE json_extract(record, '$.declared_original') IS NOT NULL"
+    ).fetchall()
+    with store.transaction():
+        replace_links(store.conn, [(copy, article_id(url)) for copy, url in declared])
     links = all_links(store.conn)
     if not links:
         return []

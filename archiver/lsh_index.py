@@ -64,6 +64,14 @@ def linked_to(conn: sqlite3.Connection, original_id: str) -> list[str]:
     return [row[0] for row in rows]
 
 
+def replace_links(conn: sqlite3.Connection, links: list[tuple[str, str]]) -> None:
+    """Make (article id, declared original id) pairs the whole link table."""
+    conn.execute("DELETE FROM dedup_links")
+    conn.executemany(
+        "INSERT OR REPLACE INTO dedup_links (article_id, original_id) VALUES (?, ?)", links
+    )
+
+
 def all_links(conn: sqlite3.Connection) -> list[tuple[str, str]]:
     """Every (article id, declared original id) pair."""
     return [(a, o) for a, o in conn.execute("SELECT article_id, original_id FROM dedup_links")]

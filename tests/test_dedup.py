@@ -441,10 +441,8 @@ def test_an_outlets_own_texts_a_word_apart_stay_apart(store: Store, path: str) -
     assert fields(store, "second") == ("second", None, None)
 
 
-@pytest.mark.parametrize("path", ["incremental", "rebuild"])
-def test_a_page_naming_its_original_on_another_site_is_a_url_copy(
-    store: Store, path: str
-) -> None:
+@pytest.mark.parametrize("path", ["incremental", "rebuild", "rebuild without link rows"])
+def test_a_page_naming_its_original_on_another_site_is_a_url_copy(store: Store, path: str) -> None:
     original_url = "https://barada.example/2025/03/market"
     original = story(43, paragraphs=6)
     follow_up = story(44, paragraphs=2)
@@ -470,8 +468,9 @@ def test_a_page_naming_its_original_on_another_site_is_a_url_copy(
     else:
         for item in items:  # stored with their links only (as the pipeline records them)
             store.add_article(item)
-            if item.declared_original:
+            if item.declared_original and path == "rebuild":
                 record_link(store.conn, item.id, article_id(item.declared_original))
+        # Without link rows (lost, or an archive from before them) the records still say it.
         rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
     origin = article_id(original_url)
     assert fields(store, origin) == (origin, None, None)
