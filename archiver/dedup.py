@@ -107,15 +107,18 @@ def credited_outlets(members: Iterable[Article], settings: Settings) -> set[str]
 def choose_canonical(members: Sequence[Article], settings: Settings) -> Article:
     """The member to treat as the original.
 
-    Order: an outlet some member credits, then configured outlets over unknown hosts, then the
-    earliest publication time, then the first fetched, then the id (so the choice is stable).
+    Order: what a member names as its source (an outlet it credits, or the article its
+    rel=canonical declares as the original), then configured outlets over unknown hosts, then
+    the earliest publication time, then the first fetched, then the id (so the choice is
+    stable).
     """
     credited = credited_outlets(members, settings)
+    declared = {article_id(m.declared_original) for m in members if m.declared_original}
     configured = {o.name for o in settings.outlets}
 
     def rank(a: Article) -> tuple[int, int, datetime, datetime, str]:
         return (
-            0 if a.outlet in credited else 1,
+            0 if a.outlet in credited or a.id in declared else 1,
             0 if a.outlet in configured else 1,
             _parse_time(a.published),
             _parse_time(a.fetched_at),

@@ -244,7 +244,8 @@ def _kept_edits(
     """The `edited` pairs that `dedup.edit_allowed` keeps, judged against the whole batch.
 
     Each side is its cluster so far (verified pairs): its outlets are all its members', and a
-    sibling inside the other side's cluster (the story's other copies) is no sign of a series.
+    sibling inside either side's cluster (the story's other copies) is no sign of a series, as
+    in the incremental path (`Deduper._near` and `_in_series`).
     """
     if outlets is None or not found.edited:
         return []
@@ -266,8 +267,8 @@ def _kept_edits(
         if edit_allowed(
             published[root_a],
             published[root_b],
-            bool(siblings[edge.a] - {root_b}),
-            bool(siblings[edge.b] - {root_a}),
+            bool(siblings[edge.a] - {root_a, root_b}),  # outside the pair's own clusters
+            bool(siblings[edge.b] - {root_a, root_b}),
         ):
             kept.append(edge)
     return kept

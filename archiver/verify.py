@@ -214,8 +214,9 @@ def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Sub
 
 def _spelling_variant(old: str, new: str) -> bool:
     """Whether a substitution only re-spells a word (a transliteration, a doubled or dropped
-    letter) rather than changes it: one character edit in six, and none in words of four
-    letters or fewer. Weekday and place names share too many letters for a looser rule
-    ("tuesday" / "thursday" are two edits apart, "saturday" / "thursday" share 75%)."""
+    letter) rather than changes it: one character edit per six letters, at least one (so one
+    in words of five to eleven letters), and none in words of four letters or fewer. Weekday
+    and place names share too many letters for a looser rule ("tuesday" / "thursday" are two
+    edits apart, "saturday" / "thursday" share 75%)."""
     longest = max(len(old), len(new))
     return longest > 4 and Levenshtein.distance(old, new) <= max(1, longest // 6)

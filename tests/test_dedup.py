@@ -230,6 +230,12 @@ def test_canonical_rules() -> None:
     credited = a("b", "barada", "2025-01-01T12:00:00Z")
     crediting = a("m", "jasmine", "2025-01-01T07:00:00Z", credit="المصدر: بردى بوست")
     assert choose_canonical([later_configured, credited, crediting], SETTINGS).id == "b"
+    # A configured outlet's page whose rel=canonical names an agency's (unconfigured) page:
+    # the page itself says where the original is.
+    agency_url = "https://agency.example/2025/01/story"
+    agency = replace(a("x", "agency.example", "2025-01-01T09:30:00Z"), id=article_id(agency_url))
+    syndicated = replace(later_configured, declared_original=agency_url)
+    assert choose_canonical([syndicated, agency], SETTINGS).id == agency.id
     # Offsets are compared as instants; missing dates lose; ties go to the first fetched.
     plus3 = a("p", "jasmine", "2025-01-01T10:00:00+03:00")  # 07:00Z
     assert choose_canonical([later_configured, plus3], SETTINGS).id == "p"
