@@ -100,13 +100,14 @@ class NearIndex:
         self.conn = conn
         self.params = params
         self.max_bucket = max_bucket
-        self._checked = False
+        self._shape = json.dumps(asdict(params), sort_keys=True)
 
     def _check_params(self) -> None:
-        """Record the fingerprint shape on first use; refuse an index built with another."""
-        if self._checked:
-            return
-        wanted = json.dumps(asdict(self.params), sort_keys=True)
+        """Record the fingerprint shape on first use; refuse an index built with another.
+
+        Looked up on every use (a primary-key read): remembering a check would outlive the
+        transaction that wrote the shape when that transaction rolls back."""
+        wanted = self._shape
         row = self.conn.execute("SELECT value FROM dedup_params WHERE name = 'shape'").fetchone()
         if row is None:
             self.conn.execute("INSERT INTO dedup_params VALUES ('shape', ?)", (wanted,))
@@ -118,7 +119,6 @@ class NearIndex:
                     "run `archiver dedup --rebuild`",
                 )
             self.conn.execute("UPDATE dedup_params SET value = ? WHERE name = 'shape'", (wanted,))
-        self._checked = True
 
     def add(self, article_id: str, fp: Fingerprint) -> None:
         """Index one article (re-indexing an id replaces its size; stale keys only cost time)."""
@@ -193,7 +193,6 @@ class NearIndex:
         for statement in SCHEMA.split(";"):
             if statement.strip():
                 self.conn.execute(statement)
-        self._checked = False
         self._check_params()
         self.conn.executemany(
             "INSERT INTO dedup_docs (doc, article_id, tokens) VALUES (?, ?, ?)",

@@ -293,6 +293,19 @@ def test_index_built_with_other_fingerprint_settings_is_refused(store: Store) ->
         Deduper(store, other).decide(article("b", story(41)))
 
 
+def test_the_index_shape_is_recorded_even_when_its_first_article_rolls_back(
+    store: Store,
+) -> None:
+    deduper = Deduper(store, SETTINGS)
+    with pytest.raises(OSError), store.transaction():
+        add(store, deduper, article("a", story(40)))
+        raise OSError("the first article's transaction fails after indexing")
+    add(store, deduper, article("b", story(41)))  # the same deduper goes on
+    other = replace(SETTINGS, dedup=DedupSettings(bands=16))
+    with pytest.raises(StoreError, match="rebuild"):
+        Deduper(store, other).decide(article("c", story(42)))
+
+
 def test_candidates_skip_boilerplate_buckets(store: Store) -> None:
     deduper = Deduper(store, replace(SETTINGS, dedup=DedupSettings(max_bucket=3)))
     boiler = story(50, paragraphs=3)
