@@ -222,7 +222,7 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
     truncated download never passes a cut page off as a whole one, and before reading anything
     when the stream does not start like a WARC or ARC file.
     """
-    _check_signature(stream)
+    stream = _check_signature(stream)
     for record in _records(stream):
         if record.rec_type not in ("response", "resource"):
             continue
@@ -258,30 +258,76 @@ _SIGNATURES = (b"WARC/", b"filedesc://")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _check_signature(stream: BinaryIO) -> None:
+def _check_signature(stream: BinaryIO) -> BinaryIO:
     """Refuse a stream that is neither WARC nor ARC, before warcio's lenient ARC reader takes
-    any text whose first line has five words for a header and quietly yields nothing."""
-    head = _peek(stream, 4096)
+    any text whose first line has five words for a header and quietly yields nothing.
+
+    Returns the stream to read on: a pipe cannot be rewound, so its first bytes are read and
+    replayed in front of the rest."""
+    head = _read_head(stream, 4096)
+    if not stream.seekable():
+        stream = io.BufferedReader(_Replay(head, stream))
     if not head:
         raise WarcFormatError("the file is empty")
     if head.startswith(_GZIP_MAGIC):
-        try:
-            head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(head, 64)
-        except zlib.error as exc:
-            raise WarcFormatError(f"not a gzip file: {exc}") from None
+        head = _inflate_head(head, 64)
     if not head.lstrip(b"\r\n").startswith(_SIGNATURES):
         raise WarcFormatError("does not start with a WARC or ARC record header")
+    return stream
 
 
-def _peek(stream: BinaryIO, size: int) -> bytes:
-    """The first `size` bytes of the stream, left unread."""
-    peek = getattr(stream, "peek", None)
-    if peek is not None:
-        return bytes(peek(size)[:size])
-    position = stream.tell()
-    head = stream.read(size)
-    stream.seek(position)
-    return head
+def _read_head(stream: BinaryIO, size: int) -> bytes:
+    """Up to `size` first bytes (fewer only at the end of the stream), left unread when the
+    stream can seek back."""
+    seekable = stream.seekable()
+    position = stream.tell() if seekable else 0
+    chunks: list[bytes] = []
+    wanted = size
+    while wanted > 0:
+        chunk = stream.read(wanted)  # a pipe may hand out a few bytes at a time
+        if not chunk:
+            break
+        chunks.append(chunk)
+        wanted -= len(chunk)
+    if seekable:
+        stream.seek(position)
+    return b"".join(chunks)
+
+
+def _inflate_head(data: bytes, size: int) -> bytes:
+    """The first inflated bytes of gzip data, across members (a first member may be empty)."""
+    out = b""
+    while data and len(out) < size:
+        inflater = zlib.decompressobj(16 + zlib.MAX_WBITS)
+        try:
+            out += inflater.decompress(data, size - len(out))
+        except zlib.error as exc:
+            raise WarcFormatError(f"not a gzip file: {exc}") from None
+        if not inflater.eof:
+            break  # the head ends inside this member
+        data = inflater.unused_data
+    return out
+
+
+class _Replay(io.RawIOBase):
+    """`head`, then the rest of `stream`: a pipe's first bytes put back in front of it."""
+
+    def __init__(self, head: bytes, stream: BinaryIO) -> None:
+        self._head = memoryview(head)
+        self._stream = stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self._head:
+            count = min(len(buffer), len(self._head))
+            buffer[:count] = self._head[:count]
+            self._head = self._head[count:]
+            return count
+        data = self._stream.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
 
 
 def _records(stream: BinaryIO) -> Iterator[Any]:

@@ -4,6 +4,9 @@ from __future__ import annotations
 
 import gzip
 import io
+import os
+import threading
+import time
 from pathlib import Path
 
 import pytest
@@ -166,6 +169,29 @@ def test_a_failure_after_the_record_is_written_leaves_nothing_half_stored(
     assert again.exit_code == 0
     assert [r["status"] for r in records(again)] == ["stored"]
     assert query(archive, "SELECT COUNT(*) FROM dedup_docs") == [(1,)]
+
+
+@pytest.mark.parametrize("gzipped", [True, False])
+def test_a_warc_read_from_a_pipe_a_few_bytes_at_a_time(tmp_path: Path, gzipped: bool) -> None:
+    """`archiver import <(curl ...)`: a pipe hands out what the writer wrote so far and cannot
+    be rewound, so the signature check must neither refuse it nor lose its first bytes."""
+    warc = build_warc(tmp_path / "pipe.warc.gz", outlet_captures()[:2])
+    data = warc.read_bytes() if gzipped else gzip.decompress(warc.read_bytes())
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)
+
+    def writer() -> None:
+        with open(fifo, "wb", buffering=0) as pipe:
+            for start, end in ((0, 1), (1, 3), (3, 40), (40, len(data))):
+                pipe.write(data[start:end])
+                time.sleep(0.05)
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    result = invoke(None, tmp_path / "archive", "import", str(fifo))
+    thread.join()
+    assert result.exit_code == 0, result.stderr
+    assert [r["status"] for r in records(result)] == ["stored", "stored"]
 
 
 def test_missing_warc_is_a_usage_error(tmp_path: Path) -> None:
