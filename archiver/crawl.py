@@ -300,10 +300,14 @@ class Crawler:
             if archived and not self._refresh_wanted(link, entry.finished_at):
                 continue
             wanted[key] = link
-        for entry in self.frontier.resumable(outlet.name, max_attempts):
-            key = url_key(entry.url)
+        leftover = [
+            (url_key(entry.url), entry)
+            for entry in self.frontier.resumable(outlet.name, max_attempts)
+        ]
+        stored = self._archived_keys([key for key, _ in leftover if key not in wanted])
+        for key, entry in leftover:
             link = Link(entry.url, parse_date(entry.published), parse_date(entry.modified))
-            if key not in wanted and self._recent(link) and not self._archived(entry.url):
+            if key not in wanted and key not in stored and self._recent(link):
                 wanted[key] = link
         ordered = sorted(wanted.values(), key=_newest_first)
         if self.options.max_articles is not None:
@@ -313,9 +317,6 @@ class Crawler:
     def _recent(self, link: Link) -> bool:
         newest = link.newest()
         return self.options.since is None or newest is None or newest >= self.options.since
-
-    def _archived(self, url: str) -> bool:
-        return bool(self._archived_keys([url_key(url)]))
 
     def _archived_keys(self, keys: list[str]) -> set[str]:
         """Which of these URL keys the archive holds an article for."""
