@@ -302,3 +302,9 @@ def test_our_parse_builds_the_tree_trafilatura_would() -> None:
         if ours is not None:
             assert etree.tostring(ours) == etree.tostring(theirs), html[:80]
             assert all(isinstance(e, HtmlElement) for e in ours.iter(etree.Element))
+    # The lookup really is the plain one: lxml.html's own gives <form> and <input> classes of
+    # their own (subclasses of HtmlElement), built through a call into Python per element.
+    form = _parse("<html><body><form><input name='q'></form><p>x</p></body></html>")
+    assert {type(e) for e in form.iter(etree.Element)} == {HtmlElement}
+    theirs = load_html("<html><body><form><input name='q'></form><p>x</p></body></html>")
+    assert {type(e) for e in theirs.iter(etree.Element)} != {HtmlElement}
