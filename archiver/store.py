@@ -11,7 +11,9 @@ Layout of an archive directory:
 Crash safety: a WARC exchange is fsynced first, then the files are written (temp + rename),
 then one SQLite transaction records the article, the fetch and the WARC's committed size. A
 kill at any point leaves at most the article in flight missing; orphan bytes at the end of a
-WARC are cut off the next time a writer opens the archive.
+WARC are cut off the next time a writer opens the archive. A file the index already points at
+(an article's JSON sidecar, when its cluster changes) is rewritten only after the change
+commits, from the committed row; `stale_sidecars` lists the rewrites still owed.
 """
 
 from __future__ import annotations
