@@ -18,10 +18,12 @@ import json
 import multiprocessing
 import os
 import time
+from array import array
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from functools import lru_cache
 from multiprocessing.pool import Pool
@@ -59,6 +61,26 @@ _TEXTS = 256  # documents per fingerprint task (one numpy pass over all their ch
 _TEXT_OF: Callable[[int], str] | None = None
 _PARAMS: FingerprintParams | None = None
 _RULES: VerifyRules | None = None
+
+
+class _Strings:
+    """Many strings in one buffer: a fraction of the memory of as many str objects, and
+    forked workers read them without touching (and so copying) shared pages."""
+
+    def __init__(self) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+
+    def append(self, text: str) -> None:
+        self._data += text.encode("utf-8")
+        self._ends.append(len(self._data))
+
+    def __getitem__(self, i: int) -> str:
+        start = self._ends[i - 1] if i else 0
+        return self._data[start : self._ends[i]].decode("utf-8")
+
+    def __len__(self) -> int:
+        return len(self._ends)
 
 
 class DisjointSet:
@@ -115,6 +137,20 @@ def _fingerprint_range(
     texts = [_TEXT_OF(i) for i in range(*bounds)]
     keys, counts, words = _fingerprinter(_PARAMS).batch_keys(texts)
     return keys, counts.tolist(), words.tolist()
+
+
+@contextmanager
+def _pool(workers: int) -> Iterator[Pool | None]:
+    """Fork-started workers (None: work in this process), closed and joined on leaving."""
+    if workers <= 1:
+        yield None
+        return
+    pool = multiprocessing.get_context("fork").Pool(workers)
+    try:
+        yield pool
+    finally:
+        pool.close()
+        pool.join()
 
 
 @lru_cache(maxsize=2)
@@ -177,18 +213,23 @@ def find_near_pairs(
     _tokens.cache_clear()
     workers = workers or os.cpu_count() or 1
     ranges = [(s, min(s + _TEXTS, count)) for s in range(0, count, _TEXTS)]
-    pool = multiprocessing.get_context("fork").Pool(workers) if workers > 1 else None
     try:
-        mapped = pool.imap(_fingerprint_range, ranges) if pool else map(_fingerprint_range, ranges)
-        table = KeyTable()
-        token_counts: list[int] = []
-        for (start, _), (keys, key_counts, tokens) in zip(ranges, mapped, strict=True):
-            table.add(keys, np.asarray(key_counts, np.int64), start)
-            token_counts += tokens
+        # A pool per pass: the fingerprint workers' numpy scratch memory goes with them
+        # instead of staying beside the verification's token caches.
+        with _pool(workers) as pool:
+            mapped = (pool.imap if pool else map)(_fingerprint_range, ranges)
+            table = KeyTable()
+            token_counts: list[int] = []
+            for (start, _), (keys, key_counts, tokens) in zip(ranges, mapped, strict=True):
+                table.add(keys, np.asarray(key_counts, np.int64), start)
+                token_counts += tokens
         if progress:
             progress(f"fingerprinted {count} documents")
         parts = table.sorted_parts()
-        with ThreadPoolExecutor(1, thread_name_prefix="archiver-index-write") as writer:
+        with (
+            ThreadPoolExecutor(1, thread_name_prefix="archiver-index-write") as writer,
+            _pool(workers) as pool,
+        ):
             written = writer.submit(write_keys, parts, token_counts) if write_keys else None
             pairs = _candidates(parts, max_bucket)
             if progress:
@@ -200,9 +241,6 @@ def find_near_pairs(
                 if progress:
                     progress("index written")
     finally:
-        if pool:
-            pool.close()
-            pool.join()
         _TEXT_OF = None
         _tokens.cache_clear()
     return NearResult(parts, token_counts, pairs, edges)
@@ -314,32 +352,57 @@ def rebuild(
     """Recompute the near-duplicate index and every article's cluster from the stored texts."""
     started = time.perf_counter()
     dedup = settings.dedup
-    rows = store.conn.execute(
+    # A million articles: their ids as strings, everything else packed (hashes, paths and
+    # outlets in arrays, not a million small objects of each).
+    ids: list[str] = []
+    digests = bytearray()
+    paths = _Strings()
+    outlet_codes: list[int] = []
+    names: dict[str, int] = {}
+    cursor = store.conn.execute(
         "SELECT id, sha256, path, outlet FROM articles ORDER BY fetched_at, id"
-    ).fetchall()
-    ids = [r[0] for r in rows]
+    )
+    while rows := cursor.fetchmany(10_000):
+        for uid, sha256, path, outlet in rows:
+            ids.append(uid)
+            digests += bytes.fromhex(sha256)
+            paths.append(path)
+            outlet_codes.append(names.setdefault(outlet, len(names)))
+    count = len(ids)
     # One representative per exact-copy group (the first fetched); copies follow it.
-    rep_of_sha: dict[str, int] = {}
-    group: list[int] = []
-    copied_by: dict[int, set[str]] = {}  # outlets of groups with copies
-    for i, row in enumerate(rows):
-        rep = rep_of_sha.setdefault(row[1], i)
-        group.append(rep)
-        if rep != i:
-            copied_by.setdefault(rep, {rows[rep][3]}).add(row[3])
-    reps = sorted(set(group))
-    paths: list[str] = [str(rows[i][2]) for i in reps]
-    shared: dict[frozenset[str], frozenset[str]] = {}  # one object per distinct set (1M docs)
-    outlets: list[frozenset[str]] = []
-    for i in reps:
-        published_by = frozenset(copied_by.get(i, (rows[i][3],)))
-        outlets.append(shared.setdefault(published_by, published_by))
-    del copied_by
+    if count:
+        texts = np.frombuffer(bytes(digests), np.dtype((np.void, 32)))
+        _, first, inverse = np.unique(texts, return_index=True, return_inverse=True)
+        group_array = first[inverse.reshape(-1)]
+        del texts, first, inverse
+    else:
+        group_array = np.zeros(0, np.int64)
+    del digests
+    reps_array = np.flatnonzero(group_array == np.arange(count))
+    reps: list[int] = reps_array.tolist()
+    group: list[int] = group_array.tolist()
+    outlet_names = list(names)
+    # Outlets that published each representative's text (an exact-copy group may span several),
+    # one frozenset object per distinct set.
+    alone = [frozenset({name}) for name in outlet_names]
+    copied_by: dict[int, set[str]] = defaultdict(set)
+    for i in np.flatnonzero(group_array != np.arange(count)).tolist():
+        rep = group[i]
+        copied_by[rep] |= {outlet_names[outlet_codes[rep]], outlet_names[outlet_codes[i]]}
+    shared: dict[frozenset[str], frozenset[str]] = {}
+    outlets = [
+        shared.setdefault(frozenset(copied_by[i]), frozenset(copied_by[i]))
+        if i in copied_by
+        else alone[outlet_codes[i]]
+        for i in reps
+    ]
+    del copied_by, outlet_codes, group_array
     root = store.root
-    del rows
 
-    def text_of(i: int) -> str:
-        return text_path(root, paths[i]).read_text(encoding="utf-8")
+    def text_of(position: int) -> str:
+        """The text of the representative at `position` (the batch's document numbering)."""
+        # reps_array, not the list: reading it in a forked worker copies no shared page
+        return text_path(root, paths[int(reps_array[position])]).read_text(encoding="utf-8")
 
     params = fingerprint_params(dedup)
     index = NearIndex(store.conn, params, max_bucket=dedup.max_bucket)
@@ -365,7 +428,9 @@ def rebuild(
     else:
         found = NearResult([], [0] * len(reps), np.zeros((0, 2), np.int64), [])
         write_keys([], found.token_counts)
+    candidate_pairs = found.candidate_pairs
     edges = [Edge(reps[e.a], reps[e.b], e.method, e.similarity) for e in found.edges]
+    del found  # the key table (written by now) is most of the memory
     edges += _linked_edges(store, ids, group, lambda rep: text_of(bisect_left(reps, rep)), dedup)
     plan = plan_clusters(ids, group, edges, lambda members: _load(store, members), settings)
     changed = _apply(store, plan)
@@ -373,7 +438,7 @@ def rebuild(
     return RebuildStats(
         articles=len(ids),
         fingerprinted=len(reps),
-        candidate_pairs=found.candidate_pairs,
+        candidate_pairs=candidate_pairs,
         verified_pairs=len(edges),
         clusters=len(multi),
         duplicates=sum(dup is not None for _, dup, _, _ in plan.values()),
