@@ -2,6 +2,7 @@
 
     python bench/dedup_bench.py quality              # labelled set, vs trafilatura's simhash
     python bench/dedup_bench.py scale --docs 100000  # synthetic corpus with planted duplicates
+    python bench/dedup_bench.py rebuild --docs 100000  # `archiver dedup --rebuild` on an archive
 
 Quality runs the real path (Store + Deduper.decide/index, in arrival order) over the set built
 by bench/dedup_corpus.py and prints pairwise precision/recall/F1, merged hard negatives and
@@ -325,13 +326,22 @@ def main() -> None:
     s.add_argument("--workers", type=int, default=0)
     s.add_argument("--db", type=Path, default=None, help="directory for the index (default: tmp)")
     s.add_argument("--skip-cost", action="store_true", help="skip the per-document cost part")
+    r = sub.add_parser("rebuild", help="`archiver dedup --rebuild` on a real archive")
+    r.add_argument("--docs", type=int, default=100_000)
+    r.add_argument("--dir", type=Path, default=None, help="where to build the archive")
+    r.add_argument("--keep", action="store_true", help="keep the archive afterwards")
+    r.add_argument("--reuse", action="store_true", help="use the archive --dir holds, if whole")
     args = parser.parse_args()
     if args.part == "quality":
         quality(args)
-    else:
+    elif args.part == "scale":
         from bench.dedup_scale import scale
 
         scale(args)
+    else:
+        from bench.dedup_archive import run
+
+        run(args)
 
 
 if __name__ == "__main__":

@@ -17,11 +17,13 @@ copies by Jaccard bucket; verified clusters for wrapped and truncated copies).
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import resource
 import sqlite3
 import statistics
 import tempfile
+import threading
 import time
 from pathlib import Path
 
@@ -37,6 +39,32 @@ from archiver.normalize import content_sha256
 from archiver.store import configure_writer
 
 SEED = 11
+
+
+class PeakPss:
+    """Samples the summed proportional set size of a process and its descendants every 0.2 s
+    while in use (Linux): forked workers share pages with their parent, so summed RSS would
+    count those twice. `mib` is the peak."""
+
+    def __init__(self, pid: int) -> None:
+        self.pid = pid
+        self.mib = 0.0
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._sample, daemon=True)
+
+    def __enter__(self) -> PeakPss:
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self._done.set()
+        self._thread.join()
+
+    def _sample(self) -> None:
+        while not self._done.wait(0.2):
+            self.mib = max(self.mib, _pss_kib(self.pid) / 1024)
+
+
 _AR = "ابتثجحخدذرزسشصضطظعغفقكلمنهوي"
 _EN = "abcdefghijklmnopqrstuvwxyz"
 
@@ -51,6 +79,20 @@ VOCAB = {"ar": _vocab(_AR, 40_000, _RNG), "en": _vocab(_EN, 40_000, _RNG)}
 _RANKS = np.arange(1, min(len(v) for v in VOCAB.values()) + 1, dtype=np.float64)
 _CDF = np.cumsum(1 / _RANKS**1.05)
 _CDF /= _CDF[-1]
+
+
+def _pss_kib(pid: int) -> int:
+    """Proportional set size of one process and its descendants (Linux), in KiB."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                total += int(line.split()[1])
+                break
+    except OSError:
+        return 0
+    return total + sum(_pss_kib(int(child)) for child in children)
 
 
 def kind_of(i: int) -> str:
@@ -199,6 +241,7 @@ def scale(args: argparse.Namespace) -> None:
     # pairs go through `dedup.edit_allowed` as in a real rebuild.
     outlets = [frozenset({f"o{k}"}) for k in range(97)]
     started = time.perf_counter()
+    peak = PeakPss(os.getpid()).__enter__()
     result = find_near_pairs(
         count,
         lambda i: text_of(i, count),
@@ -233,6 +276,7 @@ def scale(args: argparse.Namespace) -> None:
     plan = plan_clusters(ids, list(range(count)), result.edges, load, settings)
     t_plan = time.perf_counter() - t0
     total = time.perf_counter() - started
+    peak.__exit__()
     self_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
     rows = result.key_count
@@ -246,7 +290,10 @@ def scale(args: argparse.Namespace) -> None:
         f"  candidate pairs {result.candidate_pairs}, verified {len(result.edges)}, "
         f"clusters {len({c for c, d, _, _ in plan.values() if d})}"
     )
-    print(f"  peak RSS: main {self_rss:.0f} MiB, largest worker {child_rss:.0f} MiB")
+    print(
+        f"  peak memory: PSS of process + workers {peak.mib:.0f} MiB "
+        f"(peak RSS: main {self_rss:.0f} MiB, largest worker {child_rss:.0f} MiB)"
+    )
     _recall(count, result, {x: t[0] for x, t in plan.items()})
     _latency(conn, index, count)
     conn.close()
