@@ -30,6 +30,7 @@ import sys
 import tempfile
 import time
 from collections import deque
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from archiver.models import Article
@@ -39,6 +40,7 @@ from archiver.urls import article_id
 from bench.dedup_scale import PeakPss, kind_of, source_of, text_of
 
 OUTLETS = 97  # reposts come from other outlets than their originals, as in `scale`
+_START = datetime(2024, 1, 1, tzinfo=UTC)
 _COUNT = 0  # set before the generator pool forks
 
 
@@ -49,9 +51,7 @@ def _texts(bounds: tuple[int, int]) -> list[str]:
 def _article(i: int, text: str) -> Article:
     url = f"https://o{i % OUTLETS}.example/news/{i}"
     uid = article_id(url)
-    day, minute = divmod(i, 1440)
-    hour, minute = divmod(minute, 60)
-    fetched = f"2025-{1 + day // 28 % 12:02d}-{1 + day % 28:02d}T{hour:02d}:{minute:02d}:00Z"
+    fetched = (_START + timedelta(minutes=i)).strftime("%Y-%m-%dT%H:%M:%SZ")  # in corpus order
     return Article(
         id=uid,
         url=url,
