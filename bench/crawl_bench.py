@@ -25,12 +25,14 @@ import argparse
 import asyncio
 import json
 import math
+import multiprocessing
 import os
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from collections import defaultdict
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -44,6 +46,7 @@ import archiver.crawl as crawl_module  # noqa: E402
 from archiver.config import CrawlSettings, FetchSettings, Outlet, Settings  # noqa: E402
 from archiver.crawl import Crawler, CrawlOptions, make_pool  # noqa: E402
 from archiver.dedup import Deduper  # noqa: E402
+from archiver.extract import extract_html  # noqa: E402
 from archiver.fetch import Fetcher  # noqa: E402
 from archiver.pipeline import Pipeline  # noqa: E402
 from archiver.store import Store  # noqa: E402
@@ -254,6 +257,32 @@ def crawl_run(
         return CrawlRun(stored / wall, cpu * per, worker_cpu * per, served * per)
 
 
+def _extract_pages(pages: list[tuple[str, str]]) -> None:
+    for url, html in pages:
+        extract_html(html, url)
+
+
+def machine_scaling(server: Farm, runs: int, processes: int) -> float:
+    """How much more `processes` processes extract than one on this machine, with nothing else
+    to do: the most a crawl over that many cores can gain (vCPUs share a host's caches, memory
+    and perhaps cores, so two busy vCPUs rarely do twice one's work)."""
+    urls = article_urls(server.ports, 80)
+    pages = [(url, urllib.request.urlopen(url).read().decode("utf-8")) for url in urls]  # noqa: S310 - the local farm
+    context = multiprocessing.get_context("fork")
+
+    def timed(processes: int) -> float:
+        started = time.perf_counter()
+        workers = [context.Process(target=_extract_pages, args=(pages,)) for _ in range(processes)]
+        for worker in workers:
+            worker.start()
+        for worker in workers:
+            worker.join()
+        return time.perf_counter() - started
+
+    ratios = [processes * timed(1) / timed(processes) for _ in range(runs)]
+    return statistics.median(ratios)
+
+
 def bench_crawl(server: Farm, runs: int, per_outlet: int) -> None:
     cores = os.cpu_count() or 1
     settings = crawl_settings(server.ports, per_host=2)
@@ -317,6 +346,12 @@ def bench_crawl(server: Farm, runs: int, per_outlet: int) -> None:
         f"farm's {farm_cores:.2f}) / the in-process crawl's {one.cores():.2f} x its CPU per "
         f"article / the pooled crawl's ({efficiency:.2f}); the pooled crawl reaches "
         f"{many.rate / one.rate / ceiling:.0%} of it"
+    )
+    scaling = machine_scaling(server, runs, cores)
+    print(
+        f"  this machine: {cores} processes extracting the same pages with nothing else to do "
+        f"get {scaling:.2f}x one process's work done; the pooled crawl gets "
+        f"{many.rate / pinned.rate / scaling:.0%} of that over the one-core crawl"
     )
     print(f"  load average after: {os.getloadavg()[0]:.2f}")
     s = split.seconds
