@@ -139,8 +139,22 @@ class Settings:
         return next((o for o in self.outlets if o.name == name), None)
 
     def outlet_for_url(self, url: str) -> Outlet | None:
-        """The first configured outlet that owns the URL (`Outlet.owns`), or None."""
-        return next((o for o in self.outlets if o.owns(url)), None)
+        """The outlet that owns the URL (`Outlet.owns`), or None.
+
+        Several outlets may share a host, one language under a path of the other's
+        (sana.sy/en/ and sana.sy/): the one whose home page path is the longest prefix of the
+        URL's path wins, then the first configured."""
+        path = urlsplit(url).path or "/"
+        best: Outlet | None = None
+        best_length = -1
+        for outlet in self.outlets:
+            if not outlet.owns(url):
+                continue
+            home = urlsplit(outlet.url).path or "/"
+            length = len(home) if path.startswith(home) or path == home.rstrip("/") else -1
+            if best is None or length > best_length:
+                best, best_length = outlet, length
+        return best
 
 
 # Sections that hold one table each; `outlets` is an array of tables handled apart.

@@ -208,3 +208,39 @@ def test_cli_archive_option_wins(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert (target / "index.sqlite").exists()
     assert not (tmp_path / "configured").exists()
+
+
+def test_outlets_sharing_a_host_are_told_apart_by_their_home_page_path(tmp_path: Path) -> None:
+    # One agency, two languages: English under /en/, Arabic at the root (SANA, SOHR, North Press)
+    path = write(
+        tmp_path,
+        '[[outlets]]\nname = "agency-en"\nurl = "https://agency.example/en/"\n'
+        '[[outlets]]\nname = "agency-ar"\nurl = "https://www.agency.example/"\n',
+    )
+    settings = load_settings(path)
+
+    def name(url: str) -> str | None:
+        outlet = settings.outlet_for_url(url)
+        return outlet.name if outlet else None
+
+    assert name("https://agency.example/?p=2215080") == "agency-ar"
+    assert name("https://www.agency.example/%d9%85%d9%82%d8%aa%d9%84/712345/") == "agency-ar"
+    assert name("https://agency.example/en/?p=358811") == "agency-en"
+    assert name("https://www.agency.example/en/news/1/") == "agency-en"
+    assert name("https://agency.example/en") == "agency-en"
+    assert name("https://agency.example/english/1") == "agency-ar"  # a prefix of words, not letters
+    assert name("https://elsewhere.example/en/1") is None
+
+
+def test_the_example_config_files_arabic_agency_pages_under_the_arabic_outlets() -> None:
+    settings = load_settings(Path(__file__).parent.parent / "config.example.toml")
+
+    def owner(url: str) -> str | None:
+        outlet = settings.outlet_for_url(url)
+        return outlet.name if outlet else None
+
+    assert owner("https://sana.sy/?p=2215080") == "sana-ar"
+    assert owner("https://sana.sy/en/?p=358811") == "sana-en"
+    assert owner("https://npasyria.com/53409/") == "north-press-ar"
+    assert owner("https://npasyria.com/en/123/") == "north-press-en"
+    assert owner("https://www.syriahr.com/%d9%85%d9%82%d8%aa%d9%84/481744/") == "sohr-ar"
