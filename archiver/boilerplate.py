@@ -12,6 +12,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -190,8 +191,13 @@ def _phrase_keys(phrases: tuple[str, ...]) -> tuple[str, ...]:
     return tuple(k for k in (match_key(p) for p in phrases) if k)
 
 
-def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[str], list[Removal]]:
-    """Drop boilerplate from non-empty lines of extracted text; return kept lines and removals."""
+def remove_boilerplate(
+    lines: list[str], rules: Rules = Rules(), links: Callable[[], frozenset[str]] | None = None
+) -> tuple[list[str], list[Removal]]:
+    """Drop boilerplate from non-empty lines of extracted text; return kept lines and removals.
+
+    `links`: the match keys of the page's link texts (asked for only when a related header
+    sits mid-article, where the teasers after it are told from the article by being links)."""
     phrases = rules.phrase_keys
     kept: list[str] = []
     removed: list[Removal] = []
@@ -202,7 +208,7 @@ def remove_boilerplate(lines: list[str], rules: Rules = Rules()) -> tuple[list[s
         folded = fold(line)
         key = _NON_WORD.sub(" ", folded).strip()
         if key in _RELATED_HEADERS:
-            block = _teaser_block(lines, index + 1)
+            block = _teaser_block(lines, index + 1, links)
             removed.append(Removal(line, "cue:related-block"))
             removed.extend(Removal(lines[j], "cue:related-block") for j in range(index + 1, block))
             index = block
@@ -317,19 +323,44 @@ def _matches_phrase(key: str, phrases: tuple[str, ...]) -> bool:
     return False
 
 
-def _teaser_block(lines: list[str], start: int) -> int:
-    """End of the run of headline-like lines after a related header.
+def _teaser_block(lines: list[str], start: int, links: Callable[[], frozenset[str]] | None) -> int:
+    """End of the teaser headlines after a related header.
 
     Headlines are short and do not end with a full stop; the article's own paragraphs and
-    credit lines end the block.
+    credit lines end the run. A run that reaches the end of the text (or only credit lines
+    follow it) is the closing related-links block and goes whole. Mid-article ("اقرأ أيضاً"
+    between two paragraphs) short body lines often follow the teaser too (a line ending in a
+    colon before a quote, the quote itself, a question): there only the lines that are the
+    page's link texts go, or without them the one line after the header.
     """
     end = start
     while end < len(lines) and _is_headline(lines[end]) and not is_credit_line(lines[end]):
         end += 1
-    return end
+    if all(is_credit_line(line) for line in lines[end:]):
+        return end
+    known = links() if links is not None else frozenset()
+    linked = start
+    while linked < end and _is_link(lines[linked], known):
+        linked += 1
+    if linked > start or known:
+        return linked
+    return min(end, start + 1)
+
+
+def _is_link(line: str, links: frozenset[str]) -> bool:
+    """Whether the line is a link's text (perhaps with a date or a label after it)."""
+    key = match_key(line)
+    if key in links:
+        return True
+    for link in links:
+        shorter, longer = (link, key) if len(link) < len(key) else (key, link)
+        if len(shorter) >= 0.7 * len(longer) and longer.startswith(f"{shorter} "):
+            return True
+    return False
 
 
 def _is_headline(line: str) -> bool:
     text = line.rstrip()
-    sentence = text.endswith((".", "۔")) and not text.endswith("..")
+    # a full stop ends a sentence; a colon ends a line that introduces a quote or a list
+    sentence = text.endswith((".", "۔", ":", "：")) and not text.endswith("..")
     return not sentence and match_key(text).count(" ") < 20

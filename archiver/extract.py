@@ -10,8 +10,10 @@ Every line taken out of the text is recorded in `Extracted.removed` with its rea
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date
+from functools import cache
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
@@ -103,7 +105,8 @@ def extract_html(
     site_names = _site_names(meta, data.get("sitename"), outlet, url)
     name_keys = site_name_keys(site_names)
     title = _choose_title(meta, data.get("title"), site_names, name_keys, options)
-    lines, cleaned, credits = _clean_lines(source_lines, title, name_keys, options)
+    links = cache(lambda: _link_texts(tree))  # read only when a related header is mid-article
+    lines, cleaned, credits = _clean_lines(source_lines, title, name_keys, options, links)
     removed.extend(cleaned)
     text = "\n".join(lines)
     if word_count(text) < MIN_WORDS:
@@ -180,7 +183,11 @@ def _choose_title(
 
 
 def _clean_lines(
-    lines: list[str], title: str | None, name_keys: frozenset[str], options: ExtractOptions
+    lines: list[str],
+    title: str | None,
+    name_keys: frozenset[str],
+    options: ExtractOptions,
+    links: Callable[[], frozenset[str]],
 ) -> tuple[list[str], list[Removal], Credits]:
     """Title repeats and site-name lines, then boilerplate cues, then credit lines."""
     lines, removed = _drop_title_and_site_lines(lines, title, name_keys)
@@ -189,9 +196,15 @@ def _clean_lines(
         outlet_phrases=outlet.boilerplate if outlet is not None else (),
         learned=options.learned_lines,
     )
-    lines, cue_removed = remove_boilerplate(lines, rules)
+    lines, cue_removed = remove_boilerplate(lines, rules, links)
     lines, credits = take_credits(lines)
     return lines, [*removed, *cue_removed, *credits.removed], credits
+
+
+def _link_texts(tree: Any) -> frozenset[str]:
+    """Match keys of the page's link texts of two words or more (teaser headlines are links)."""
+    keys = (match_key(a.text_content()) for a in tree.iter("a"))
+    return frozenset(key for key in keys if " " in key)
 
 
 def _drop_selectors(tree: Any, selectors: tuple[str, ...]) -> list[Removal]:

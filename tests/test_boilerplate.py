@@ -4,11 +4,12 @@ layers."""
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
 from archiver.boilerplate import Rules, remove_boilerplate
-from archiver.normalize import fold
+from archiver.normalize import fold, match_key
 
 BODY_AR = [
     "قال أعضاء في المجلس المحلي إن أعمال إصلاح شبكة المياه بدأت صباح اليوم بعد انقطاع طويل.",
@@ -74,17 +75,47 @@ def test_a_sentence_that_mentions_the_words_stays(sentence: str) -> None:
     assert kept == lines and removed == []
 
 
+def _links(*texts: str) -> Callable[[], frozenset[str]]:
+    return lambda: frozenset(match_key(t) for t in texts)
+
+
 def test_related_block_takes_its_headlines_and_stops_at_a_paragraph() -> None:
-    lines = [
-        *BODY_AR[:2],
-        "مقالات متعلقة",
-        "الأهالي يشترون المياه بأسعار مرتفعة",
-        "مزارعو البلدة يطالبون بحصة من مياه السد",
-        *BODY_AR[2:],
-    ]
-    kept, removed = _clean(lines)
+    headlines = ["الأهالي يشترون المياه بأسعار مرتفعة", "مزارعو البلدة يطالبون بحصة من مياه السد"]
+    lines = [*BODY_AR[:2], "مقالات متعلقة", *headlines, *BODY_AR[2:]]
+    kept, removed = remove_boilerplate(lines, links=_links(*headlines, "الرئيسية الأخبار"))
     assert kept == BODY_AR
-    assert [reason for _, reason in removed] == ["cue:related-block"] * 3
+    assert [r.reason for r in removed] == ["cue:related-block"] * 3
+
+
+# Body lines that look like headlines to a length rule: short, no full stop.
+SHORT_BODY_AR = [
+    "وقال أحد سكان الحي لمراسلنا:",
+    "«نشتري صهريج المياه بخمسين ألف ليرة، ولا يكفي العائلة أكثر من أربعة أيام»",
+    "وأضاف أن كثيراً من العائلات باتت تعتمد على مياه الآبار",
+    "هل ستعود المياه قبل حلول فصل الصيف؟",
+]
+
+
+@pytest.mark.parametrize("with_links", [True, False])
+def test_a_teaser_mid_article_takes_only_its_headline(with_links: bool) -> None:
+    # WordPress's <p><strong>اقرأ أيضاً</strong></p><p><a>headline</a></p> between paragraphs:
+    # the short lines after it are the article's own (a quote, a question), not more teasers.
+    headline = "أزمة مياه خانقة في البلدة المجاورة بعد توقف المحطة"
+    lines = [*BODY_AR[:2], "اقرأ أيضاً", headline, *SHORT_BODY_AR, *BODY_AR[2:]]
+    links = _links(headline, "اتصل بنا") if with_links else None
+    kept, removed = remove_boilerplate(lines, links=links)
+    assert kept == [*BODY_AR[:2], *SHORT_BODY_AR, *BODY_AR[2:]]
+    assert [r.text for r in removed] == ["اقرأ أيضاً", headline]
+
+
+def test_a_closing_related_block_goes_whole_without_links() -> None:
+    headlines = [
+        "Families pay high prices for tanker water",
+        "Farmers ask for a share of dam water",
+    ]
+    kept, removed = remove_boilerplate([*BODY_EN, "Related Articles", *headlines])
+    assert kept == BODY_EN
+    assert [r.text for r in removed] == ["Related Articles", *headlines]
 
 
 def test_comment_section_near_the_end_goes_whole() -> None:
