@@ -3,8 +3,11 @@
 1. Built-in Arabic and English cues (read also / related / share / follow us / tags / copyright /
    comments / widgets), matched after `normalize.fold` so spelling variants (إقرأ/اقرأ,
    أيضاً/أيضًا/أيضا) all hit, with positional rules: an inline teaser line goes; a "related" header
-   takes the short headline lines after it; a comment header near the end takes the rest;
-   a sentence that merely mentions the words stays (cues match line starts or whole lines).
+   takes the headlines after it (mid-article only those that are the page's links); a comment
+   header near the end takes the rest. A sentence that merely mentions the words stays: cues
+   match line starts or whole lines, and the opening words a notice shares with news ("تابعوا",
+   "all rights reserved", "do not reflect the views") also need a channel, a word for the piece
+   itself, or a short line at the text's edge.
 2. The outlet's own `boilerplate` phrases from the config.
 3. Lines learned from the archive (see `learned.py`): verbatim repeats across an outlet.
 """
@@ -95,23 +98,40 @@ _SOCIAL_WORDS = frozenset(
         "youtube", "يوتيوب", "instagram", "انستغرام", "إنستغرام", "tiktok", "تيك توك",
     )
 )  # fmt: skip
-# Short lines starting with these are calls to action, tag rows, copyright or cookie notices.
-_PREFIXES: tuple[tuple[str, tuple[str, ...]], ...] = (
-    ("follow", _keys(
-        "follow us on", "follow us at", "join our telegram", "join our channel", "join us on",
-        "subscribe to our", "subscribe to the", "sign up for our", "تابعونا على", "تابعونا عبر",
-        "تابعونا في", "تابعوا", "انضموا إلى", "انضم إلى قناتنا", "اشترك في", "اشتركوا في",
-        "للاشتراك في", "لمتابعة آخر الأخبار", "لمتابعة أخبار", "حمل تطبيق", "download our app",
-    )),
-    ("cookies", _keys(
-        "this website uses cookies", "this site uses cookies", "we use cookies",
-        "يستخدم هذا الموقع", "نستخدم ملفات تعريف الارتباط",
-    )),
-    ("donate", _keys(
-        "support our journalism", "support independent journalism", "donate now", "ادعمونا",
-        "تبرع الآن", "ساهم في دعم", "ادعم الصحافة",
-    )),
-    ("form", _keys("sender's name", "sender's email", "receiver's name", "receiver's email")),
+# Calls to action, cookie and donation notices, by their opening words. A strong cue ("follow
+# us on") is the notice when the line is short or names a channel; a weak one also opens news
+# ("تابعوا مسيرتهم" they continued their march, "اشترك في الهجوم" took part in the attack, "this
+# site is used as ...") and needs a channel word, or a very short line at the text's edge.
+_PREFIXES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], ...] = (
+    ("follow",
+     _keys(
+        "follow us on", "follow us at", "join our telegram", "join our channel",
+        "subscribe to our", "sign up for our", "تابعونا على", "تابعونا عبر", "تابعونا في",
+        "انضم إلى قناتنا", "download our app",
+     ),
+     _keys(
+        "join us on", "subscribe to the", "تابعوا", "انضموا إلى", "اشترك في", "اشتركوا في",
+        "للاشتراك في", "لمتابعة آخر الأخبار", "لمتابعة أخبار", "حمل تطبيق",
+     ),
+     _keys(
+        "facebook", "twitter", "telegram", "whatsapp", "youtube", "instagram", "tiktok",
+        "newsletter", "channel", "our app", "our page", "app store", "google play",
+        "click here", "فيسبوك", "فيس بوك", "تويتر", "تلغرام", "تليغرام", "تيليغرام", "واتساب",
+        "واتس اب", "يوتيوب", "انستغرام", "إنستغرام", "تيك توك", "النشرة البريدية", "قناتنا",
+        "قناة", "صفحتنا", "حساباتنا", "تطبيقنا", "موقعنا", "اضغط هنا", "انقر هنا", "الرابط",
+     )),
+    ("cookies",
+     _keys("this website uses cookies", "this site uses cookies", "we use cookies",
+           "نستخدم ملفات تعريف الارتباط"),
+     _keys("يستخدم هذا الموقع"),
+     _keys("cookies", "ملفات تعريف الارتباط", "الكوكيز", "تجربة التصفح", "سياسة الخصوصية")),
+    ("donate",
+     _keys("support our journalism", "support independent journalism", "donate now",
+           "ادعمونا", "تبرع الآن"),
+     _keys("ساهم في دعم", "ادعم الصحافة"),
+     _keys("donat", "patreon", "paypal", "تبرع", "تبرعك", "دعمكم", "مساهمتك", "الصحافة المستقلة")),
+    ("form",
+     _keys("sender's name", "sender's email", "receiver's name", "receiver's email"), (), ()),
 )  # fmt: skip
 # Tag rows need a label and a colon ("Tags: a, b"), so a sentence about tags stays.
 _TAGS = re.compile(
@@ -124,24 +144,35 @@ _VIEWS = re.compile(
     r"|\d[\d,. ]*\s*(?:views?|reads|مشاهده|مشاهدات|قراءه))$"
 )
 _READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائق)\s*(?:read|قراءه|للقراءه)$")
-# Disclaimers: recognised by their typical clause anywhere in a line at the start or end.
+# Disclaimers: recognised by their typical clause anywhere in a line at the start or end,
+# together with a word for the piece or its author ("... لا تعكس رأي الحكومة" in a quote is news).
 _DISCLAIMERS = _keys(
-    "does not necessarily reflect", "do not necessarily reflect", "has not verified the content",
-    "views set out in this article", "this article was translated and edited by",
-    "لا تعبر بالضرورة", "لا يعبر بالضرورة", "لا تعبر عن رأي",
+    "does not necessarily reflect", "do not necessarily reflect", "views set out in",
+    "لا تعبر بالضرورة", "لا يعبر بالضرورة", "لا تعبر عن رأي", "لا يعبر عن رأي",
     "لا تعكس رأي", "do not reflect the views", "not necessarily those of",
+    "this article was translated and edited by",
 )  # fmt: skip
+_DISCLAIMER_SUBJECTS = _keys(
+    "article", "author", "writer", "opinion piece", "the views expressed", "the opinions expressed",
+    "editorial", "this site", "this website", "this page", "المقال", "مقال", "كاتب", "الكاتب",
+    "الموقع", "المنشورة", "الواردة", "التحرير", "الآراء",
+)  # fmt: skip
+_VERIFICATION_NOTICES = _keys("has not verified the content", "could not independently verify")
 # Comment-policy notices under an article: a policy phrase together with a comments word.
 _POLICIES = _keys(
     "privacy policy", "terms of use", "terms of service", "community guidelines",
     "سياسة الخصوصية", "شروط استخدام", "شروط الاستخدام", "إرشادات الاستخدام",
 )  # fmt: skip
-_COMMENT_WORDS = ("comment", "تعليق", "التعليقات", "مشاركات")
+# the readers' comments, not "a request for comment" or "declined to comment"
+_COMMENT_WORDS = _keys("comments", "commenting", "your comment", "تعليقك", "تعليقات", "التعليقات")
 _LATIN = re.compile(r"[a-z]")
-# A copyright notice, not a sentence about copyright ("Copyright cases rose in 2019" stays).
+# A copyright notice, not a sentence about copyright ("Copyright cases rose in 2019" stays):
+# "Copyright 2025 X" in a few words, or a rights-reserved clause that opens a line.
 _COPYRIGHT = re.compile(
     r"^\W*copyright\s*(?:\(c\)|c\b)?\s*(?:\S+\s+){0,2}(?:\d{4}|by\b|[\w-]+\.(?:com|net|org|sy|co)\b)"
-    r"|all rights reserved|(?:جميع|كل) الحقوق محفوظه|الحقوق محفوظه ل|حقوق النشر محفوظه"
+)
+_RIGHTS_RESERVED = re.compile(
+    r"all rights reserved|(?:جميع|كل) الحقوق محفوظه|الحقوق محفوظه ل|حقوق النشر محفوظه"
 )
 
 
@@ -154,7 +185,12 @@ _TEASER_RE = _alternation(_TEASER_STARTS)
 # A teaser cue marked off from its headline, perhaps after a word or two ("Related post:").
 _MARK = r"(?:\s+\w+){0,2}\s*[:：»|\-–]"
 _RUN_ON_CUES = frozenset(_keys("read also", "also read", "see also", "read more"))
-_PREFIX_RES = tuple((reason, _alternation(starts)) for reason, starts in _PREFIXES)
+# "ذات صلة" (related) also opens sentences ("ذات صلة بالموضوع، قال ..."): marked off only
+_RELATED_AR = match_key("ذات صلة")
+_PREFIX_RES = tuple(
+    (reason, _alternation(strong), _alternation(weak) if weak else None, markers)
+    for reason, strong, weak, markers in _PREFIXES
+)
 # Where an excerpt or a cut repost ends and points at the rest ("Continue reading at Sham
 # Ledger", "Read the full story on ...", "أكمل القراءة على ..."): boilerplate in the last lines.
 # ("Originally published on X" is a credit: see credits.py.)
@@ -253,21 +289,20 @@ def _line_reason(
         return "cue:read-also"
     if _TAGS.match(folded):
         return "cue:tags"
+    edge = index < 3 or index >= total - 4
     if words <= 30:
-        for reason, pattern in _PREFIX_RES:
-            match = pattern.match(key)
-            if match is not None and _starts_with(key, match.group()):
-                return f"cue:{reason}"
-        if words <= 20 and ("©" in line or _COPYRIGHT.search(folded)):
+        reason = _call_to_action(key, words, edge)
+        if reason is not None:
+            return f"cue:{reason}"
+        if words <= 20 and _is_copyright(line, folded, words, edge):
             return "cue:copyright"
-    if index >= total - 2 and words <= 15:
+    if index >= total - 2 and words <= 15 and not (words > 8 and _is_sentence(line)):
         match = _TRUNCATION_RE.match(key)
         if match is not None and _starts_with(key, match.group()):
             return "cue:continue-reading"
-    edge = index < 3 or index >= total - 4
     if edge and words <= 12 and is_date_line(folded, folded=True):
         return "cue:date-line"
-    if edge and words <= 80 and any(d in key for d in _DISCLAIMERS):
+    if edge and words <= 80 and _is_disclaimer(key):
         return "cue:disclaimer"
     if (
         index >= total - 4
@@ -277,6 +312,49 @@ def _line_reason(
     ):
         return "cue:comment-policy"
     return None
+
+
+def _call_to_action(key: str, words: int, edge: bool) -> str | None:
+    """The kind of call to action (follow, cookies, donate, form) the line opens with, if any."""
+    for reason, strong, weak, markers in _PREFIX_RES:
+        named = any(m in key for m in markers)
+        match = strong.match(key)
+        if match is not None and _starts_with(key, match.group()) and (words <= 12 or named):
+            return reason
+        match = weak.match(key) if weak is not None else None
+        if (
+            match is not None
+            and _starts_with(key, match.group())
+            and (named or (words <= 6 and edge))
+        ):
+            return reason
+    return None
+
+
+def _is_copyright(line: str, folded: str, words: int, edge: bool) -> bool:
+    """A copyright notice: "©", "Copyright 2025 X" (not a long sentence), or a rights-reserved
+    clause opening a line or ending the text in a few words ("... said all rights reserved for
+    the owners would be respected." is news)."""
+    if "©" in line:
+        return True
+    if words <= 12 and _COPYRIGHT.search(folded) and not (words > 8 and _is_sentence(line)):
+        return True
+    match = _RIGHTS_RESERVED.search(folded)
+    if match is None:
+        return False
+    opens = not folded[: match.start()].strip(" \t.|-–—:")
+    return opens or (edge and words <= 10)
+
+
+def _is_disclaimer(key: str) -> bool:
+    if any(n in key for n in _VERIFICATION_NOTICES):
+        return True
+    return any(d in key for d in _DISCLAIMERS) and any(s in key for s in _DISCLAIMER_SUBJECTS)
+
+
+def _is_sentence(line: str) -> bool:
+    text = line.rstrip()
+    return text.endswith((".", "۔", "!", "؟", "?")) and not text.endswith("..")
 
 
 def _starts_with(key: str, cue: str) -> bool:
@@ -290,8 +368,8 @@ def _starts_with(key: str, cue: str) -> bool:
 
 def _is_teaser(key: str, folded: str) -> bool:
     """A line opening with a teaser cue. Arabic cues and "read/see also" teasers may run on
-    into their headline; other English cues ("Related", "More on this") need a separator
-    after them, since "Related protests were reported in Homs." is news."""
+    into their headline; other English cues ("Related", "More on this") and "ذات صلة" need a
+    separator after them, since "Related protests were reported in Homs." is news."""
     if _TEASER_RE.match(key) is None:
         return False
     for cue in (c for c in _TEASER_STARTS if key.startswith(c)):
@@ -299,8 +377,10 @@ def _is_teaser(key: str, folded: str) -> bool:
             continue
         marked = re.match(r"^[\W_]*" + r"[\W_]+".join(map(re.escape, cue.split())) + _MARK, folded)
         if marked is not None:
-            return True
-        if _LATIN.search(cue) and cue not in _RUN_ON_CUES:
+            # a headline, not a sentence ("Related: the center was first announced in 2023
+            # by the health directorate." is the article talking)
+            return not (_is_sentence(folded) and key.count(" ") - cue.count(" ") > 12)
+        if (_LATIN.search(cue) and cue not in _RUN_ON_CUES) or cue.endswith(_RELATED_AR):
             return False
         # "Read more about X in our report" is a teaser only when short
         return key.count(" ") - cue.count(" ") <= 15

@@ -235,3 +235,69 @@ def test_continue_reading_words_inside_the_story_stay() -> None:
     first = "Continue reading the ledger aloud, the judge told the clerk during the hearing."
     kept, removed = remove_boilerplate([first, *BODY_EN])
     assert kept == [first, *BODY_EN] and removed == []
+
+
+# News sentences that open with (or contain) the words of a notice: each stays, even as the
+# text's first or last line, where notices are looked for hardest.
+NEWS_WITH_NOTICE_WORDS = [
+    "تابعوا مسيرتهم سيراً على الأقدام حتى وصلوا إلى ساحة المدينة عند الظهر.",
+    "اشترك في الهجوم عناصر من فصائل محلية إلى جانب قوات الأمن العام.",
+    "انضموا إلى صفوف قوات الأمن العام بعد إجراء تسوية لأوضاعهم الشهر الماضي.",
+    "للاشتراك في البرنامج، يتوجب على الطلاب تقديم طلباتهم قبل نهاية الشهر إلى مديرية التربية.",
+    "لمتابعة أخبار المنحة، خصصت الجامعة مكتباً في مبنى الإدارة يفتح أبوابه صباح كل يوم.",
+    "ساهم في دعم المبادرة الاتحاد الأوروبي بمبلغ مليوني يورو خلال العام الماضي.",
+    "يستخدم هذا الموقع الجامعي الجديد كمركز لتسجيل الطلاب القادمين من المحافظات الأخرى.",
+    'حمل تطبيق "وين" الذي أطلقته المديرية لتسجيل المواعيد أكثر من خمسة آلاف مستخدم.',
+    "وأكد المحامي أن كل الحقوق محفوظة لأصحاب العقارات المصادرة بموجب القانون.",
+    "وقالت الوزارة إن تصريحات السفير لا تعكس رأي الحكومة السورية.",
+    "ذات صلة بالموضوع، قال أطباء إن المرضى يحتاجون إلى جلستين أسبوعياً على الأقل.",
+    "للمزيد من المعلومات حول المركز يمكن للمرضى التواصل مع مديرية الصحة.",
+    "Follow us on the road to Nawa and you will see the damage, a driver said.",
+    "Copyright 2024 lawsuits have also slowed the project, the director said.",
+    "The donor said all rights reserved for the land owners would be respected.",
+    "The ministry said the remarks do not reflect the views of the Syrian government.",
+    "Meta did not respond to a request for comment on how its privacy policy applies here.",
+    "Continue reading the statement, the director said, and you see what is missing.",
+    "Related: the ministry said on Sunday that the center was first announced in 2023 by "
+    "the health directorate.",
+]
+
+
+@pytest.mark.parametrize("sentence", NEWS_WITH_NOTICE_WORDS)
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_news_sentences_with_the_words_of_a_notice_stay(sentence: str, where: str) -> None:
+    body = BODY_AR if _ARABIC.search(sentence) else BODY_EN
+    lines = [sentence, *body] if where == "first" else [*body, sentence]
+    kept, removed = _clean(lines)
+    assert kept == lines and removed == []
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("تابعوا آخر الأخبار عبر قناتنا على تلغرام", "cue:follow"),
+        ("للاشتراك في النشرة البريدية اضغط هنا", "cue:follow"),
+        (
+            "Subscribe to our newsletter to get the latest news from Syria in your inbox",
+            "cue:follow",
+        ),
+        ("يستخدم هذا الموقع ملفات تعريف الارتباط لتحسين تجربة التصفح", "cue:cookies"),
+        ("ساهم في دعم الصحافة المستقلة عبر تبرعك", "cue:donate"),
+        ("All rights reserved to Olive Press 2025", "cue:copyright"),
+        ("هذا المقال يعبر عن رأي كاتبه ولا يعبر بالضرورة عن رأي الموقع", "cue:disclaimer"),
+        (
+            "The views expressed in this article are the author's own and do not necessarily "
+            "reflect the editorial policy of the site.",
+            "cue:disclaimer",
+        ),
+        (
+            "Comments are moderated according to our privacy policy and community guidelines.",
+            "cue:comment-policy",
+        ),
+        ("Continue reading at Sham Ledger.", "cue:continue-reading"),
+    ],
+)
+def test_notices_at_the_end_still_go(line: str, reason: str) -> None:
+    body = BODY_AR if _ARABIC.search(line) else BODY_EN
+    kept, removed = _clean([*body, line])
+    assert kept == body and removed == [(line, reason)]
