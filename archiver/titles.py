@@ -103,12 +103,15 @@ def choose_title(
         names |= _header_site_names(html_title, header_h1s, names)
     cleaned_title = strip_affixes(html_title, names, affixes) if html_title else None
     declared = [strip_affixes(v, names, affixes) for v in (og_title, headline) if v]
-    # the visible heading when the page's metadata confirms it, as readers see it
-    ordered_h1s = [*(h for h in article_h1s if h), *h1_list]
+    # the visible heading when the page's metadata confirms it, as readers see it (a mirror
+    # blog's h1 may carry the site's name as <title> does: "<headline> - Blog Name")
+    article_h1s = [strip_affixes(h, names, affixes) for h in article_h1s if h]
+    h1_list = [strip_affixes(h, names, affixes) for h in h1_list]
+    ordered_h1s = [*article_h1s, *h1_list]
     references = [*declared, *([cleaned_title] if cleaned_title else [])]
     candidates = [h for h in ordered_h1s if any(_agrees(h, r) for r in references)]
     candidates.extend(declared)
-    candidates.extend(h for h in article_h1s if h)
+    candidates.extend(article_h1s)
     if cleaned_title:
         candidates.append(cleaned_title)
     candidates.extend(h1_list)

@@ -39,6 +39,24 @@ def test_mirror_blog_name_in_title_and_header_is_not_the_title() -> None:
     assert title == HEADLINE
 
 
+def test_a_visible_heading_that_carries_the_blog_name_loses_it() -> None:
+    # a mirror prints "<headline> - Blog" in its article h1 too, not only in <title>
+    for article_h1s, h1s in (
+        ([f"{HEADLINE} - Mirror Blog"], []),
+        ([], [f"{HEADLINE} - Mirror Blog"]),
+    ):
+        title = choose_title(
+            headline=None,
+            og_title=HEADLINE,
+            html_title=f"{HEADLINE} - Mirror Blog",
+            h1s=h1s,
+            article_h1s=article_h1s,
+            fallback=None,
+            site_names=["Mirror Blog"],
+        )
+        assert title == HEADLINE
+
+
 def test_learned_suffix_is_stripped_without_any_site_name() -> None:
     affixes = TitleAffixes(suffixes=frozenset({match_key("It's Over 9000!")}))
     assert strip_affixes(f"{HEADLINE} - It's Over 9000!", set(), affixes) == HEADLINE
