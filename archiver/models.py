@@ -126,12 +126,11 @@ class Outcome:
     error: str | None = None
 
     def to_dict(self) -> dict[str, Any]:
-        """The JSON line for stdout: the record (when there is one) plus status and error."""
+        """The JSON line for stdout: the record (when there is one) plus the item as given
+        (`input`, on every line, so output lines are matched to inputs without normalizing
+        URLs), status and error."""
         data: dict[str, Any] = self.article.to_dict() if self.article else {"url": self.url}
-        if self.article is None:
-            data["input"] = self.url
-        elif self.article.url != self.url:
-            data["input"] = self.url
+        data["input"] = self.url
         data["status"] = self.status
         data["error"] = self.error
         return data

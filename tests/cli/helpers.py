@@ -66,7 +66,7 @@ def records(result: Result) -> list[dict[str, Any]]:
 
 def by_input(result: Result) -> dict[str, dict[str, Any]]:
     """Records keyed by the URL they were asked for."""
-    return {r.get("input", r.get("url")): r for r in records(result)}
+    return {r["input"]: r for r in records(result)}
 
 
 def cli_argv() -> list[str]:

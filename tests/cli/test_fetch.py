@@ -201,15 +201,18 @@ def test_refetch_is_unchanged_and_stores_nothing_twice(
     assert again.exit_code == 0
     got = by_input(again)
     assert {r["status"] for r in got.values()} == {"unchanged"}
-    assert {u: r["id"] for u, r in got.items()} == {
-        r["input"] if "input" in r else r["url"]: r["id"] for r in records(first)
-    }
+    assert {u: r["id"] for u, r in got.items()} == {r["input"]: r["id"] for r in records(first)}
     assert warc_records(archive) == warcs_before  # no new WARC records at all
     assert sorted(p.name for p in (archive / "articles").rglob("*") if p.is_file()) == files_before
     assert query(archive, "SELECT COUNT(*) FROM articles") == [(3,)]
     # The same URL given twice in one run is stored once.
     twice = invoke(config, tmp_path / "archive2", "fetch", site.en, site.en)
     assert sorted(r["status"] for r in records(twice)) == ["stored", "unchanged"]
+    # Every line names the item as it was given, also when the record's URL differs from it.
+    tracked = f"{site.en}?utm_source=rss&utm_medium=feed"
+    (line,) = records(invoke(config, archive, "fetch", tracked))
+    assert line["status"] == "unchanged" and line["input"] == tracked
+    assert line["id"] == article_id(site.en)
 
 
 def test_changed_page_is_updated_in_place(tmp_path: Path, server: TestServer, config: Path) -> None:
