@@ -45,8 +45,11 @@ _ARTICLE_TYPES = {
     "scholarlyarticle",
     "liveblogposting",
 }
-# Classes and ids of elements that hold a visible publication date.
-_DATE_HINT = re.compile(r"date|time|publish|posted|entry-meta|post-meta|byline", re.IGNORECASE)
+# Classes and ids of elements that hold a visible publication date; "stamp" and "tmstmp"
+# for timestamps ("cnn_strytmstmp", "datestamp").
+_DATE_HINT = re.compile(
+    r"date|time|stamp|tmstmp|publish|posted|entry-meta|post-meta|byline", re.IGNORECASE
+)
 # How many elements of the headline region to inspect for a date.
 _REGION_ELEMENTS = 400
 
@@ -274,7 +277,7 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
 def _headline_region(tree: Any) -> Any:
     """The <article> holding the headline, else the headline's neighbourhood, else the first
     <article> (cards of other stories are <article>s too, so the headline decides)."""
-    h1 = next((h for h in tree.iter("h1") if not _in_chrome(h)), None)
+    h1 = next((h for h in tree.iter("h1") if not _in_chrome(h) and not _is_logo(h)), None)
     if h1 is not None:
         article = next((a for a in h1.iterancestors() if a.tag == "article"), None)
         if article is not None:
@@ -295,6 +298,18 @@ def _headline_region(tree: Any) -> Any:
             break
         region = parent
     return region
+
+
+def _is_logo(heading: Any) -> bool:
+    """A site logo set as a heading outside any <header> (`<h1><a href="/"><img alt="CNN">`)."""
+    hint = f"{heading.get('class', '')} {heading.get('id', '')}".lower()
+    if any(word in hint for word in ("logo", "site-title", "site-name", "brand")):
+        return True
+    for link in heading.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href in ("/", "./", "/index.html") or "home" in (link.get("rel") or "").lower():
+            return True
+    return False
 
 
 def _in_chrome(element: Any) -> bool:

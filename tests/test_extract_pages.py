@@ -137,6 +137,9 @@ def test_cnn_arabic_comment_policy_goes_and_gold_stays() -> None:
     for paragraph in (p for p in gold.split("\n") if p.strip()):
         assert fold(paragraph) in text
     assert result.language == "ar"
+    # the visible "الأربعاء، 28 آب/اغسطس 2013" under the headline (div.cnn_strytmstmp), below
+    # a logo set as the page's first <h1>
+    assert (result.published, result.date_source) == ("2013-08-28", "text")
 
 
 @needs_shared
@@ -186,6 +189,22 @@ def test_site_name_lines_at_the_edges_go() -> None:
     assert "Orontes" not in result.text
     assert [r.reason for r in result.removed].count("site-name") == 2
     assert result.title == "Pumps fail again"
+
+
+def test_timestamp_under_the_headline_dates_the_article_below_a_logo_heading() -> None:
+    html = (
+        "<html lang='ar'><body><div id='masthead'><h1><a href='/'>"
+        "<img src='/logo.png' alt='مرآة العاصي'></a></h1></div>"
+        "<div class='story'><h1>افتتاح جسر جديد على نهر العاصي</h1>"
+        "<div class='story_tmstmp'>الخميس، 4 أيلول/سبتمبر 2014، آخر تحديث 09:15</div>"
+        "<article><p>افتتحت مديرية النقل جسراً جديداً يربط ضفتي النهر بعد عامين من العمل.</p>"
+        "<p>وقال مهندسون إن الجسر يختصر على المزارعين طريقاً طوله عشرون كيلومتراً يومياً.</p>"
+        "</article></div></body></html>"
+    )
+    result = extract_html(html, "https://orontes-mirror.example/news/77")
+    assert result is not None
+    assert "2014" not in result.text  # the date comes from the element, not from a text line
+    assert (result.published, result.date_source) == ("2014-09-04", "text")
 
 
 def test_date_without_year_uses_the_reference_date() -> None:
