@@ -71,6 +71,7 @@ class PageMeta:
     date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
     languages: list[str] = field(default_factory=list)  # declared: lang attributes first
     authors: list[str] = field(default_factory=list)
+    person_authors: list[str] = field(default_factory=list)  # JSON-LD authors typed Person
 
 
 def read_page_meta(tree: Any, url: str | None) -> PageMeta:
@@ -163,6 +164,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         if isinstance(headline, str) and headline.strip() and meta.headline is None:
             meta.headline = _clean(headline)
         meta.authors.extend(_names(obj.get("author")))
+        meta.person_authors.extend(_names(obj.get("author"), kind="person"))
         meta.site_names.extend(_names(obj.get("publisher")))
     # a WebPage's dates only back the article's up
     meta.published.extend(_jsonld_values(others, "datePublished"))
@@ -203,10 +205,14 @@ def _walk(data: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, kind: str | None = None) -> list[str]:
+    """The names in a JSON-LD value (a string, an object, a list); with `kind`, only of the
+    objects of that @type ("person")."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
+        if kind is not None and not (isinstance(item, dict) and kind in _types(item)):
+            continue
         if isinstance(item, dict):
             item = item.get("name")
         if isinstance(item, str) and item.strip() and not item.startswith("http"):
