@@ -251,5 +251,3 @@ def _cut_label(part: str) -> str:
 
 def _split_names(value: str) -> list[str]:
     return [n.strip(" .") for n in _NAME_SPLIT.split(value) if n.strip(" .")]
-
-

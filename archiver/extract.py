@@ -272,9 +272,7 @@ def _drop_site_authors(
     that name and a place, credit no one. A name the page's JSON-LD calls a Person stays (a
     personal site named after its author). `name_keys` are `titles.site_name_keys`."""
     keep = {match_key(p) for p in persons}
-    return tuple(
-        a for a in authors if match_key(a) in keep or not _names_the_site(a, name_keys)
-    )
+    return tuple(a for a in authors if match_key(a) in keep or not _names_the_site(a, name_keys))
 
 
 def _names_the_site(author: str, name_keys: frozenset[str]) -> bool:

@@ -367,8 +367,8 @@ def test_a_person_stays_an_author_even_named_like_the_site() -> None:
     assert result is not None and result.authors == ("سلمى الحسن",)
     # a personal site named after its author: JSON-LD says the author is a Person
     jsonld = (
-        "<script type='application/ld+json'>{\"@type\": \"NewsArticle\", \"author\": "
-        "{\"@type\": \"Person\", \"name\": \"مرآة العاصي\"}}</script>"
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "مرآة العاصي"}}</script>'
     )
     result = extract_html(_authored_page("", jsonld), "https://orontes.example/ar/1")
     assert result is not None and result.authors == ("مرآة العاصي",)
