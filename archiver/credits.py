@@ -55,8 +55,10 @@ _CLAUSE_WORDS = frozenset(
     where there here than then but if as sunday monday tuesday wednesday thursday friday
     saturday morning afternoon evening night noon midnight today yesterday tomorrow""".split()
 )
-# Words an outlet's name may hold ("Syrian Observatory for Human Rights", "The New Arab").
+# Words an outlet's name may hold ("Syrian Observatory for Human Rights", "The New Arab"), and
+# the lowercase nouns of a generic credit ("News agencies", "Local media").
 _OUTLET_WORDS = frozenset("the of for and on in al el de la في على".split())
+_SOURCE_NOUNS = frozenset("agencies agency news media press wires websites sites staff".split())
 # Lowercase particles inside Latin-script personal names.
 _NAME_PARTICLES = frozenset("al el bin ibn abu abd de da di du la le van von der den".split())
 # Generic words of a place name ("ريف دمشق", "Deir Ezzor Countryside"): an editor signature
@@ -151,13 +153,13 @@ def _looks_like_outlet(who: str) -> bool:
     keys = [_word_key(w) for w in words]
     if any(k in _CLAUSE_WORDS and k not in _OUTLET_WORDS for k in keys):
         return False
-    # a Latin-script name is capitalised: "Source: the attackers fled …" is a sentence
     if len(words) == 1:
         return True  # "SANA", "agencies", "وكالات"
+    # a Latin-script name is capitalised: "Source: the attackers fled …" is a sentence
     latin = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
-    return all(w[0].isupper() or w.lower() in _OUTLET_WORDS for w in latin) and (
-        not latin or latin[0][0].isupper()
-    )
+    if latin and not latin[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w.lower() in _OUTLET_WORDS | _SOURCE_NOUNS for w in latin)
 
 
 def _looks_like_names(value: str) -> bool:

@@ -157,6 +157,7 @@ def test_more_real_bylines_and_signatures(line: str, authors: list[str]) -> None
         ("Sources: Reuters, AFP", "Reuters, AFP"),
         ("Source: Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"),
         ("Source: agencies", "agencies"),
+        ("SOURCE: News agencies", "News agencies"),
         ("المصدر: وكالة الأنباء السورية (سانا)", "وكالة الأنباء السورية (سانا)"),
         ("المصدر: صفحة المحافظة على فيسبوك", "صفحة المحافظة على فيسبوك"),
     ],
