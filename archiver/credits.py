@@ -42,6 +42,37 @@ _PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
 # An editor signature closing SANA articles: "Name / Name" or "Name/Name".
 _SIGNATURE = re.compile(r"^[^\d/:.!?؟]{2,30}\s*/\s*[^\d/:.!?؟]{2,30}$")
+# Words that make a clause, not a name (see `_word_key`; not folded, as `fold` makes "على"
+# the name "علي"): prepositions, particles, auxiliaries, pronouns. Words that are also given
+# names ("May", "Will", "Said") are left out.
+_CLAUSE_WORDS = frozenset(
+    """في على من إلى الى عن منذ حتى مع لم لن لا ما قد تم يتم أن إن ان إذا اذا كان كانت يكون
+    هذا هذه ذلك تلك التي الذي الذين هو هي هم الآن الان بعد قبل خلال عند حول بين ثم أو او لدى
+    ضد نحو اليوم أمس امس غدا
+    the a of to in on at for from with by after before during toward towards into over under
+    since until while is are was were be been being has have had do does did not no says
+    he she it they we you his her its their our this that these those which who whom what when
+    where there here than then but if as sunday monday tuesday wednesday thursday friday
+    saturday morning afternoon evening night noon midnight today yesterday tomorrow""".split()
+)
+# Words an outlet's name may hold ("Syrian Observatory for Human Rights", "The New Arab"), and
+# the lowercase nouns of a generic credit ("News agencies", "Local media").
+_OUTLET_WORDS = frozenset("the of for and on in al el de la في على".split())
+_SOURCE_NOUNS = frozenset("agencies agency news media press wires websites sites staff".split())
+# Lowercase particles inside Latin-script personal names.
+_NAME_PARTICLES = frozenset("al el bin ibn abu abd de da di du la le van von der den".split())
+# Generic words of a place name ("ريف دمشق", "Deir Ezzor Countryside"): an editor signature
+# "Name / Name" and a place list "درعا / نوى" look alike, so either side holding one is a place.
+_PLACE_WORDS = frozenset(
+    """ريف مدينه محافظه بلده قريه مخيم ناحيه منطقه جبل سهل وادي تل دير راس جسر معره
+    countryside province city town village camp governorate district region mount valley
+    deir ras tal jisr""".split()
+)
+_SENTENCE_MARKS = re.compile(r"[!?؟%٪]|[.:;؛]\s")
+_DIGIT = re.compile(r"\d")
+# A title or an initial before a name ("د. وليد عمر", "Dr. Lina Saleh", "J. Smith").
+_ABBREVIATION = re.compile(r"(?<!\w)\w{1,3}\.(?=\s)")
+_TASHKEEL = re.compile("[\u064b-\u065f\u0670]")
 
 
 @dataclass
@@ -82,10 +113,13 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
         original = _SOURCE.match(text.lower())
         who = text[original.start("who") : original.end("who")] if original else match["who"]
         who = who.strip(" ()").strip()
-        if who and credits.source_credit is None:
-            credits.source_credit = who
-        credits.removed.append(Removal(line, "credit:source"))
-        return True
+        if who.count("(") > who.count(")"):
+            who += ")"  # "وكالة الأنباء السورية (سانا)": the bracket closes the name
+        if _looks_like_outlet(who):
+            if credits.source_credit is None:
+                credits.source_credit = who
+            credits.removed.append(Removal(line, "credit:source"))
+            return True
     origin = _ORIGIN.match(folded)
     if origin is not None:
         who = (origin["who"] or origin["who_ar"] or "").strip(" ()")
@@ -103,11 +137,71 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
         credits.authors.extend(n for n in names if n not in credits.authors)
         credits.removed.append(Removal(line, "credit:byline"))
         return True
-    if at_end and _SIGNATURE.match(text) and len(text.split()) <= 6:
+    if at_end and _SIGNATURE.match(text) and len(text.split()) <= 6 and _is_signature(text):
         credits.authors.extend(n.strip() for n in text.split("/") if n.strip())
         credits.removed.append(Removal(line, "credit:signature"))
         return True
     return False
+
+
+def _looks_like_outlet(who: str) -> bool:
+    """What a source credit names: an outlet or agency ("SANA", "بلدي نيوز", "Syrian
+    Observatory for Human Rights", "وكالات"), a few words that make no clause."""
+    words = who.split()
+    if not 0 < len(words) <= 7 or _SENTENCE_MARKS.search(who):
+        return False
+    keys = [_word_key(w) for w in words]
+    if any(k in _CLAUSE_WORDS and k not in _OUTLET_WORDS for k in keys):
+        return False
+    if len(words) == 1:
+        return True  # "SANA", "agencies", "وكالات"
+    # a Latin-script name is capitalised: "Source: the attackers fled …" is a sentence
+    latin = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
+    if latin and not latin[0][0].isupper():
+        return False
+    return all(w[0].isupper() or w.lower() in _OUTLET_WORDS | _SOURCE_NOUNS for w in latin)
+
+
+def _looks_like_names(value: str) -> bool:
+    """A person's name or a few ("Rami Haddad", "سلمى الحسن وماهر العلي"), not a sentence:
+    at most five words a name, no digits or sentence punctuation, no clause words, and Latin
+    words capitalised ("By Sunday Evening, The Center Had Received …" is a sentence)."""
+    if not value or _DIGIT.search(value) or _SENTENCE_MARKS.search(_ABBREVIATION.sub("", value)):
+        return False
+    names = _split_names(value)
+    if not names or len(names) > 4:
+        return False
+    for name in names:
+        words = name.replace(",", " ").split()
+        if not 0 < len(words) <= 5:
+            return False
+        for word in words:
+            key = _word_key(word)
+            if key in _CLAUSE_WORDS:
+                return False
+            if word[:1].isascii() and word[:1].isalpha() and not word[0].isupper():
+                if key not in _NAME_PARTICLES and not key.startswith(("al-", "el-")):
+                    return False
+    return True
+
+
+def _word_key(word: str) -> str:
+    """A word as the word lists spell it: lowercase, no tashkeel or quotes around it."""
+    return _TASHKEEL.sub("", word.lower()).strip("()\"'«»,،")
+
+
+def _is_signature(text: str) -> bool:
+    """SANA's closing "Name / Name" (an editor and a reviewer, each a first and family name),
+    not a place list ("درعا / نوى", "Hama / Homs"): each side has two to four name-like
+    words and no generic place word. A single-name signature ("Manar/Mazen") looks like a
+    pair of towns, so it stays in the text."""
+    for side in text.split("/"):
+        words = side.split()
+        if not 2 <= len(words) <= 4 or not _looks_like_names(side.strip()):
+            return False
+        if any(fold(w) in _PLACE_WORDS for w in words):
+            return False
+    return True
 
 
 def _byline_names(text: str, folded: str) -> list[str]:
@@ -118,14 +212,17 @@ def _byline_names(text: str, folded: str) -> list[str]:
         folded_part = folded if len(parts) == 1 else fold(part)  # `text` is already stripped
         role = _ROLE_LINE.match(folded_part)
         if role is not None and _names_follow(part, folded_part):
-            names.extend(_split_names(_cut_label(part)))
+            who = _cut_label(part)
+            if not _looks_like_names(who):
+                return []  # "مراسل عنب بلدي في درعا: القصف مستمر …" reports, it credits no one
+            names.extend(_split_names(who))
             continue
         by = _BY.match(part)
         if by is not None and _looks_like_names(by["who"]):
             names.extend(_split_names(by["who"]))
             continue
-        if len(parts) == 1 or not names:
-            return []  # every part of a credit line must be a credit
+        if len(parts) == 1 or not names or not _looks_like_names(part):
+            return []  # every part of a credit line must be a credit (or a name, a place)
     return [n for n in names if n]
 
 
@@ -134,8 +231,10 @@ def _names_follow(part: str, folded: str) -> bool:
     unambiguous ("Reporting by", "بقلم"; not "تحرير", which also means "liberation") and only a
     few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news).
     `folded` is `fold(part)`."""
-    if re.match(r"^[^:：]{1,25}(?:[:：]|\s+[-–]\s+)", part):
-        return True
+    label = re.match(r"^(?P<label>[^:：]{1,25}?)\s*(?:[:：]|\s+[-–]\s+)", part)
+    if label is not None:
+        # the role and a few words ("إعداد وتحرير:", "Contributed By:", "مراسل عنب بلدي:")
+        return len(label["label"].split()) <= 4
     if _BARE_LABEL.match(folded) is None:
         return False
     rest = _cut_label(part).strip()
@@ -154,8 +253,3 @@ def _cut_label(part: str) -> str:
 
 def _split_names(value: str) -> list[str]:
     return [n.strip(" .") for n in _NAME_SPLIT.split(value) if n.strip(" .")]
-
-
-def _looks_like_names(value: str) -> bool:
-    words = [w for w in re.split(r"\s+|,", value) if w and w.lower() not in ("and", "&")]
-    return 0 < len(words) <= 8 and all(w[0].isupper() for w in words)

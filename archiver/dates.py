@@ -166,6 +166,12 @@ def is_date_line(text: str, *, folded: bool = False) -> bool:
     line = text if folded else fold(text)
     if "@" in line or len(_YEAR.findall(line)) != 1 or find_text_date(line, folded=True) is None:
         return False
+    return _only_date_words(line)
+
+
+def _only_date_words(line: str) -> bool:
+    """Nothing but a label, weekday, month names, numbers and at most one other word (a city:
+    "دمشق - 3 كانون الأول 2025") in the folded `line`."""
     residue = _DATE_LABEL.sub(" ", line, count=1)
     residue = _NOT_DATE_WORDS.sub(" ", re.sub(_MONTH_RE, " ", residue))
     return len(residue.split()) <= 1
@@ -337,14 +343,43 @@ def _weak_evidence(
         if guess and guess.value.startswith(month.value) and guess.rank() > month.rank():
             return guess, "trafilatura"
         return month, "text"
+    if guess is not None and _written_in_a_sentence(guess, lines):
+        guess = None  # htmldate read the date of an event the article tells of
     if guess is not None and not suspicious_new_year(guess.value):
         return guess, "trafilatura"
-    yearless = _yearless_date([*meta.date_texts[:10], *lines[:3]], reference)
+    # only a line that is a date ("السبت 18 تشرين الثاني"), not a sentence naming a day
+    body_dates = [line for line in lines[:3] if len(line) <= 200 and _is_yearless_date_line(line)]
+    yearless = _yearless_date([*meta.date_texts[:10], *body_dates], reference)
     if yearless is not None and (guess is None or guess.value[:4] == yearless.value[:4]):
         return yearless, "text"
     if guess is not None:
         return FoundDate(guess.value[:4], "year"), "trafilatura"
     return None, None
+
+
+def _is_yearless_date_line(text: str) -> bool:
+    line = fold(text)
+    return _DAY_MONTH_NOYEAR.search(line) is not None and _only_date_words(line)
+
+
+def _written_in_a_sentence(guess: FoundDate, lines: list[str]) -> bool:
+    """Whether htmldate's `guess` is a date the article's sentences write ("On March 15, 2011,
+    thousands left …", "في 15 آذار 2011 غادر …"): its text search takes such a date, or for
+    Levantine month names just its year (`YYYY-01-01`), for the publication date."""
+    year_only = suspicious_new_year(guess.value) or guess.precision == "year"
+    year = re.compile(rf"(?<!\d){guess.value[:4]}(?!\d)")
+    for text in lines:
+        line = fold(text)
+        if year.search(line) is None or is_date_line(line, folded=True):
+            continue
+        if year_only or any(
+            found.day == guess.day
+            for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY)
+            for match in pattern.finditer(line)
+            if (found := _from_match(match)) is not None
+        ):
+            return True
+    return False
 
 
 def find_yearless_date(text: str, reference: date) -> FoundDate | None:
@@ -374,11 +409,22 @@ def _yearless_date(texts: list[str], reference: date | None) -> FoundDate | None
 
 
 def _text_date(meta: PageMeta, lines: list[str]) -> FoundDate | None:
-    candidates = [*meta.date_texts[:20], *lines[:4], *lines[-3:]]
-    for text in candidates:
+    """A full date from the page's date elements, else from a date line among the first and
+    last lines of the article. A body line counts only when it is a date line ("نشر في: …",
+    "Published 18 November 2019", "دمشق - 3 كانون الأول 2025"): a date inside a sentence
+    ("في 15 آذار 2011 غادر …") is what the article is about, not when it was published."""
+    for text in meta.date_texts[:20]:
         if len(text) > 400:
             text = text[:400]
         found = find_text_date(text) if not _ISO.match(text.strip()) else parse_iso(text)
+        if found is not None:
+            return found
+    for text in [*lines[:4], *lines[-3:]]:
+        if len(text) > 200:
+            continue  # a paragraph, not a date line
+        found = parse_iso(text) if _ISO.match(text.strip()) else None
+        if found is None and is_date_line(text):
+            found = find_text_date(text)
         if found is not None:
             return found
     return None

@@ -119,7 +119,11 @@ def extract_html(
     return Extracted(
         text=text,
         title=title,
-        authors=_merge_authors(_split_authors(data.get("author")), meta.authors, credits.authors),
+        authors=_drop_site_authors(
+            _merge_authors(_split_authors(data.get("author")), meta.authors, credits.authors),
+            name_keys,
+            meta.person_authors,
+        ),
         published=published.value if published else None,
         modified=_modified(modified, published),
         date_source=date_source,
@@ -272,6 +276,24 @@ def _merge_authors(*groups: list[str] | tuple[str, ...]) -> tuple[str, ...]:
                 seen.add(key)
                 merged.append(name)
     return tuple(merged)
+
+
+def _drop_site_authors(
+    authors: tuple[str, ...], name_keys: frozenset[str], persons: list[str]
+) -> tuple[str, ...]:
+    """Authors that are the site's own name ("عنب بلدي" from a byline "عنب بلدي – إدلب"), or
+    that name and a place, credit no one. A name the page's JSON-LD calls a Person stays (a
+    personal site named after its author). `name_keys` are `titles.site_name_keys`."""
+    keep = {match_key(p) for p in persons}
+    return tuple(a for a in authors if match_key(a) in keep or not _names_the_site(a, name_keys))
+
+
+def _names_the_site(author: str, name_keys: frozenset[str]) -> bool:
+    if match_key(author) in name_keys:
+        return True
+    # "عنب بلدي – إدلب", "Enab Baladi - Idlib": the outlet and where it reports from
+    head = re.split(r"\s+[-–—|]\s+|\s*[،,]\s*", author.strip(), maxsplit=1)[0]
+    return head != author.strip() and match_key(head) in name_keys
 
 
 def _modified(modified: FoundDate | None, published: FoundDate | None) -> str | None:

@@ -59,6 +59,14 @@ _DIGITS = str.maketrans(
 )
 _SPACE = re.compile(r"\s+")
 _NON_WORD = re.compile(r"[^\w]+")
+# A word for counting: a letter or digit, then letters, digits and the marks that sit on them
+# (tashkeel, Quranic marks, Latin/Cyrillic/Hebrew combining marks, ZWNJ/ZWJ), which are not \w.
+_MARKS = (
+    "\u0300-\u036f\u0483-\u0489\u0591-\u05bd\u05bf\u05c1\u05c2\u05c4\u05c5\u05c7"
+    "\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06dc\u06df-\u06e4\u06e7\u06e8\u06ea-\u06ed"
+    "\u08d3-\u08ff\u1ab0-\u1aff\u1dc0-\u1dff\u200c\u200d\u20d0-\u20ff\ufe20-\ufe2f"
+)
+_WORD = re.compile(f"\\w[\\w{_MARKS}]*")
 _MATCH_NON_WORD = re.compile(r"[\W_]+")
 # Letters, digits and punctuation that `fold` maps, found by one regex pass (faster than
 # str.translate over every character of long Arabic text).
@@ -102,8 +110,9 @@ def content_sha256(text: str) -> str:
 
 
 def word_count(text: str) -> int:
-    """Words in `text` (runs of letters or digits, in any script)."""
-    return len(_NON_WORD.sub(" ", text).split())
+    """Words in `text` (runs of letters or digits, in any script; the combining marks, tashkeel
+    and joiners inside a word are part of it: "مُزارِعو" is one word)."""
+    return len(_WORD.findall(text))
 
 
 def tidy_text(text: str) -> str:

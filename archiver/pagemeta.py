@@ -45,8 +45,11 @@ _ARTICLE_TYPES = {
     "scholarlyarticle",
     "liveblogposting",
 }
-# Classes and ids of elements that hold a visible publication date.
-_DATE_HINT = re.compile(r"date|time|publish|posted|entry-meta|post-meta|byline", re.IGNORECASE)
+# Classes and ids of elements that hold a visible publication date; "stamp" and "tmstmp"
+# for timestamps ("cnn_strytmstmp", "datestamp").
+_DATE_HINT = re.compile(
+    r"date|time|stamp|tmstmp|publish|posted|entry-meta|post-meta|byline", re.IGNORECASE
+)
 # How many elements of the headline region to inspect for a date.
 _REGION_ELEMENTS = 400
 
@@ -68,6 +71,7 @@ class PageMeta:
     date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
     languages: list[str] = field(default_factory=list)  # declared: lang attributes first
     authors: list[str] = field(default_factory=list)
+    person_authors: list[str] = field(default_factory=list)  # JSON-LD authors typed Person
 
 
 def read_page_meta(tree: Any, url: str | None) -> PageMeta:
@@ -160,6 +164,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         if isinstance(headline, str) and headline.strip() and meta.headline is None:
             meta.headline = _clean(headline)
         meta.authors.extend(_names(obj.get("author")))
+        meta.person_authors.extend(_names(obj.get("author"), kind="person"))
         meta.site_names.extend(_names(obj.get("publisher")))
     # a WebPage's dates only back the article's up
     meta.published.extend(_jsonld_values(others, "datePublished"))
@@ -200,10 +205,14 @@ def _walk(data: Any) -> list[dict[str, Any]]:
     return found
 
 
-def _names(value: Any) -> list[str]:
+def _names(value: Any, kind: str | None = None) -> list[str]:
+    """The names in a JSON-LD value (a string, an object, a list); with `kind`, only of the
+    objects of that @type ("person")."""
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
+        if kind is not None and not (isinstance(item, dict) and kind in _types(item)):
+            continue
         if isinstance(item, dict):
             item = item.get("name")
         if isinstance(item, str) and item.strip() and not item.startswith("http"):
@@ -274,7 +283,7 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
 def _headline_region(tree: Any) -> Any:
     """The <article> holding the headline, else the headline's neighbourhood, else the first
     <article> (cards of other stories are <article>s too, so the headline decides)."""
-    h1 = next((h for h in tree.iter("h1") if not _in_chrome(h)), None)
+    h1 = next((h for h in tree.iter("h1") if not _in_chrome(h) and not _is_logo(h)), None)
     if h1 is not None:
         article = next((a for a in h1.iterancestors() if a.tag == "article"), None)
         if article is not None:
@@ -295,6 +304,18 @@ def _headline_region(tree: Any) -> Any:
             break
         region = parent
     return region
+
+
+def _is_logo(heading: Any) -> bool:
+    """A site logo set as a heading outside any <header> (`<h1><a href="/"><img alt="CNN">`)."""
+    hint = f"{heading.get('class', '')} {heading.get('id', '')}".lower()
+    if any(word in hint for word in ("logo", "site-title", "site-name", "brand")):
+        return True
+    for link in heading.iter("a"):
+        href = (link.get("href") or "").strip()
+        if href in ("/", "./", "/index.html") or "home" in (link.get("rel") or "").lower():
+            return True
+    return False
 
 
 def _in_chrome(element: Any) -> bool:

@@ -99,3 +99,70 @@ def test_a_sentence_about_publishing_stays() -> None:
     line = "Published in the morning edition, the report drew wide attention from readers."
     kept, credits = take_credits([*BODY, line])
     assert kept == [*BODY, line] and credits.source_credit is None
+
+
+# Ordinary sentences that open with a credit's label: a byline names people, a source credit
+# an outlet, SANA's signature two full names; these name none, so they stay in the text.
+EDGE_SENTENCES = [
+    "مراسل عنب بلدي في درعا: القصف مستمر على الأحياء الشرقية منذ الصباح",
+    "تقرير الأمم المتحدة: 90% من السوريين يعيشون تحت خط الفقر",
+    "تحرير: الأسعار ارتفعت في أسواق البلدة منذ بداية الشهر",
+    "المصادر: لم يتم التعرف على هوية الضحايا حتى الآن",
+    "المصدر: الأهالي قالوا إن المياه لم تصل إلى الحي منذ أسبوع",
+    "Sources: the attackers fled toward the eastern countryside after the shooting.",
+    "Source: the water authority said repairs would start on Monday",
+    "By Sunday Evening, The Center Had Received Forty Patients",
+    "Reporting by the council showed that 40% of the pumps had failed",
+]
+
+
+@pytest.mark.parametrize("line", EDGE_SENTENCES)
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_sentence_after_a_credit_label_stays(line: str, where: str) -> None:
+    lines = [line, *BODY] if where == "first" else [*BODY, line]
+    kept, credits = take_credits(lines)
+    assert kept == lines
+    assert (credits.authors, credits.source_credit, credits.removed) == ([], None, [])
+
+
+@pytest.mark.parametrize("line", ["درعا / نوى", "Hama / Homs", "ريف دمشق / دير الزور"])
+def test_a_place_list_at_the_end_is_not_an_editor_signature(line: str) -> None:
+    kept, credits = take_credits([*BODY, line])
+    assert kept == [*BODY, line] and credits.authors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("Hazem Sabbagh/Mazen Eyon", ["Hazem Sabbagh", "Mazen Eyon"]),
+        ("ريم الحمود / علي حسن", ["ريم الحمود", "علي حسن"]),
+        ("إعداد: علي الأحمد", ["علي الأحمد"]),  # "علي" (Ali) is a name, "على" a preposition
+        ("بقلم: د. وليد عمر", ["د. وليد عمر"]),
+        ("By Dr. Lina Saleh", ["Dr. Lina Saleh"]),
+        ("Reporting by: Mohammed al-Hassan", ["Mohammed al-Hassan"]),
+        ("مراسل عنب بلدي: أحمد الخطيب", ["أحمد الخطيب"]),
+        ("إعداد وتحرير: سلمى الحسن", ["سلمى الحسن"]),
+    ],
+)
+def test_more_real_bylines_and_signatures(line: str, authors: list[str]) -> None:
+    kept, credits = take_credits([*BODY, line])
+    assert kept == BODY
+    assert credits.authors == authors
+
+
+@pytest.mark.parametrize(
+    ("line", "source"),
+    [
+        ("المصدر: سانا", "سانا"),
+        ("Sources: Reuters, AFP", "Reuters, AFP"),
+        ("Source: Syrian Observatory for Human Rights", "Syrian Observatory for Human Rights"),
+        ("Source: agencies", "agencies"),
+        ("SOURCE: News agencies", "News agencies"),
+        ("المصدر: وكالة الأنباء السورية (سانا)", "وكالة الأنباء السورية (سانا)"),
+        ("المصدر: صفحة المحافظة على فيسبوك", "صفحة المحافظة على فيسبوك"),
+    ],
+)
+def test_more_real_source_credits(line: str, source: str) -> None:
+    kept, credits = take_credits([line, *BODY])
+    assert kept == BODY
+    assert credits.source_credit == source

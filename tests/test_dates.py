@@ -286,3 +286,62 @@ def test_the_first_jsonld_article_gives_the_date_and_language() -> None:
     assert meta.languages[0] == "ar"
     published, _, source = choose_dates(meta, None, None, [], None, None)
     assert (published and published.value, source) == ("2021-05-01T10:00:00+03:00", "jsonld")
+
+
+# A body that tells of an earlier event; no date element, no <meta>, no date in the URL.
+EVENT_AR = [
+    "في 15 آذار 2011 غادر آلاف من سكان بلدة تل قمر منازلهم، وبدأوا الشهر الماضي بالعودة إليها.",
+    "وقال رئيس المجلس المحلي إن عدد العائدين بلغ نحو ألفي شخص معظمهم من المخيمات.",
+    "وأضاف أن المجلس يعمل على ترميم المدرسة والمستوصف قبل بداية فصل الشتاء.",
+]
+EVENT_EN = [
+    "On March 15, 2011, thousands of residents left the town of Tal Qamar for the camps.",
+    "The head of the local council said about two thousand people had returned last month.",
+    "He added that the council was repairing the school and the clinic before winter.",
+]
+
+
+@pytest.mark.parametrize(
+    ("lines", "fallback"),
+    [
+        (EVENT_AR, None),
+        (EVENT_AR, "2011-01-01"),  # htmldate's year-only reading of the Levantine date
+        (EVENT_EN, None),
+        (EVENT_EN, "2011-03-15"),  # htmldate reads the English sentence's date
+        ([*EVENT_EN[1:], EVENT_EN[0]], "2011-03-15"),  # the sentence at the end
+    ],
+)
+def test_a_date_inside_a_sentence_is_not_the_publication_date(
+    lines: list[str], fallback: str | None
+) -> None:
+    published, _, source = choose_dates(_meta(), "https://sana.sy/?p=202", None, lines, fallback)
+    assert (published, source) == (None, None)
+
+
+def test_a_day_and_month_inside_a_sentence_is_not_the_publication_date() -> None:
+    lines = ["في 15 آذار غادر آلاف من سكان البلدة منازلهم.", *EVENT_AR[1:]]
+    published, _, _ = choose_dates(_meta(), None, None, lines, None, date(2024, 3, 20))
+    assert published is None
+    lines = ["السبت 18 تشرين الثاني", *EVENT_AR[1:]]
+    published, _, source = choose_dates(_meta(), None, None, lines, None, date(2024, 3, 20))
+    assert (published and published.value, source) == ("2023-11-18", "text")
+
+
+@pytest.mark.parametrize(
+    ("lines", "value"),
+    [
+        (["نشر في: 3 كانون الأول 2025", *EVENT_AR], "2025-12-03"),
+        (["دمشق - 3 كانون الأول 2025", *EVENT_AR], "2025-12-03"),
+        (["الأربعاء 3 كانون الأول 2025 - 10:30", *EVENT_AR], "2025-12-03T10:30"),
+        ([*EVENT_EN, "Published 18 November 2019"], "2019-11-18"),
+        (["Sunday, 27 November 2016", *EVENT_EN], "2016-11-27"),
+    ],
+)
+def test_a_date_line_at_the_edges_still_dates_the_article(lines: list[str], value: str) -> None:
+    published, _, source = choose_dates(_meta(), None, None, lines, "2011-03-15")
+    assert (published and published.value, source) == (value, "text")
+
+
+def test_a_year_only_guess_not_written_in_the_text_is_still_kept() -> None:
+    published, _, source = choose_dates(_meta(), None, None, EVENT_AR[1:], "2019-01-01")
+    assert (published and published.value, source) == ("2019", "trafilatura")

@@ -137,6 +137,9 @@ def test_cnn_arabic_comment_policy_goes_and_gold_stays() -> None:
     for paragraph in (p for p in gold.split("\n") if p.strip()):
         assert fold(paragraph) in text
     assert result.language == "ar"
+    # the visible "الأربعاء، 28 آب/اغسطس 2013" under the headline (div.cnn_strytmstmp), below
+    # a logo set as the page's first <h1>
+    assert (result.published, result.date_source) == ("2013-08-28", "text")
 
 
 @needs_shared
@@ -186,6 +189,22 @@ def test_site_name_lines_at_the_edges_go() -> None:
     assert "Orontes" not in result.text
     assert [r.reason for r in result.removed].count("site-name") == 2
     assert result.title == "Pumps fail again"
+
+
+def test_timestamp_under_the_headline_dates_the_article_below_a_logo_heading() -> None:
+    html = (
+        "<html lang='ar'><body><div id='masthead'><h1><a href='/'>"
+        "<img src='/logo.png' alt='مرآة العاصي'></a></h1></div>"
+        "<div class='story'><h1>افتتاح جسر جديد على نهر العاصي</h1>"
+        "<div class='story_tmstmp'>الخميس، 4 أيلول/سبتمبر 2014، آخر تحديث 09:15</div>"
+        "<article><p>افتتحت مديرية النقل جسراً جديداً يربط ضفتي النهر بعد عامين من العمل.</p>"
+        "<p>وقال مهندسون إن الجسر يختصر على المزارعين طريقاً طوله عشرون كيلومتراً يومياً.</p>"
+        "</article></div></body></html>"
+    )
+    result = extract_html(html, "https://orontes-mirror.example/news/77")
+    assert result is not None
+    assert "2014" not in result.text  # the date comes from the element, not from a text line
+    assert (result.published, result.date_source) == ("2014-09-04", "text")
 
 
 def test_date_without_year_uses_the_reference_date() -> None:
@@ -308,3 +327,48 @@ def test_our_parse_builds_the_tree_trafilatura_would() -> None:
     assert {type(e) for e in form.iter(etree.Element)} == {HtmlElement}
     theirs = load_html("<html><body><form><input name='q'></form><p>x</p></body></html>")
     assert {type(e) for e in theirs.iter(etree.Element)} != {HtmlElement}
+
+
+def _authored_page(author_html: str, head: str = "") -> str:
+    return (
+        "<html lang='ar'><head><meta charset='utf-8'>"
+        "<title>افتتاح مركز لغسيل الكلى في تل قمر | مرآة العاصي</title>"
+        f"<meta property='og:site_name' content='مرآة العاصي'>{head}</head><body><article>"
+        f"<h1>افتتاح مركز لغسيل الكلى في تل قمر</h1><div class='meta'>{author_html}</div>"
+        "<p>أعلنت مديرية الصحة عن افتتاح مركز جديد لغسيل الكلى في بلدة تل قمر بعد سنوات من "
+        "معاناة المرضى في التنقل لتلقي العلاج.</p>"
+        "<p>وقال مدير المركز إن المركز يضم عشرة أجهزة حديثة وإنه سيستقبل المرضى من مختلف "
+        "مناطق الريف مجاناً.</p></article></body></html>"
+    )
+
+
+@pytest.mark.parametrize(
+    "author_html",
+    [
+        "<span class='author'>مرآة العاصي – إدلب</span>",
+        "<span class='author'>مرآة العاصي</span>",
+        "<span class='author'>Orontes Mirror</span>",  # the outlet's other name, in its config
+    ],
+)
+def test_the_site_name_is_not_an_author(author_html: str) -> None:
+    outlet = Outlet(name="orontes", url="https://orontes.example/", label="Orontes Mirror")
+    result = extract_html(
+        _authored_page(author_html), "https://orontes.example/ar/1", ExtractOptions(outlet=outlet)
+    )
+    assert result is not None
+    assert result.authors == ()
+
+
+def test_a_person_stays_an_author_even_named_like_the_site() -> None:
+    result = extract_html(
+        _authored_page("<span class='author'>سلمى الحسن – إدلب</span>"),
+        "https://orontes.example/ar/1",
+    )
+    assert result is not None and result.authors == ("سلمى الحسن",)
+    # a personal site named after its author: JSON-LD says the author is a Person
+    jsonld = (
+        '<script type=\'application/ld+json\'>{"@type": "NewsArticle", "author": '
+        '{"@type": "Person", "name": "مرآة العاصي"}}</script>'
+    )
+    result = extract_html(_authored_page("", jsonld), "https://orontes.example/ar/1")
+    assert result is not None and result.authors == ("مرآة العاصي",)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -51,6 +52,21 @@ def test_word_count_in_both_scripts() -> None:
     assert word_count(PLAIN) == 11
     assert word_count("The council voted, on Tuesday: 7 to 2.") == 8
     assert word_count("") == 0
+
+
+@pytest.mark.parametrize(
+    ("text", "words"),
+    [
+        ("مُزارِعو سَهلِ الغابِ يَخسَرونَ مَحصولَ القَمحِ", 6),  # full tashkeel
+        ("مُحَمَّدٌ وَصَلَ", 2),  # shadda and tanween
+        ("المرحلـة الجمهوريـة الجديدة", 3),  # tatweel
+        ("ٱلرَّحْمَٰنِ", 1),  # wasla and superscript alef
+        ("می‌خواهم", 1),  # Persian ZWNJ inside a word
+        ("cafe\u0301 de\u0301ja\u0300 vu", 3),  # decomposed Latin accents
+    ],
+)
+def test_word_count_keeps_marks_inside_words(text: str, words: int) -> None:
+    assert word_count(text) == words
 
 
 def test_tidy_text_keeps_paragraphs() -> None:
