@@ -66,7 +66,7 @@ class DedupSettings:
     min_coverage: float = 0.5  # share of the shorter text that must align
     min_tokens: int = 20  # shorter texts match only as whole-text near copies
     max_word_edits_per_1000: float = 3.0  # substituted words a repost may have (per 1000)
-    number_guard: bool = True  # a substituted number means a different report
+    number_guard: bool = True  # a number (or number word) changed, added or dropped: another report
     cross_outlet_word_edits: int = 1  # more words a repost on another outlet may change
     url_min_overlap: float = 0.5  # word 3-grams a declared original must share (the shorter's)
     workers: int = 0  # processes for `dedup --rebuild` (0: all cores)

@@ -8,8 +8,9 @@ Candidates come from the LSH index; here each pair is checked on the fingerprint
   `fuzz.ratio` -> "contained". Whole-text `fuzz.partial_ratio` would cost 0.1-1 s per pair.
 
 Both go through a guard against templated reports (daily situation reports that share most of
-their phrasing): inside the aligned text, a substituted number, or more substituted words than a
-repost's editor plausibly changes, means two different events, not one story twice.
+their phrasing): inside the aligned text, a number (digits or a number word) substituted, added
+or dropped, a negation added to a phrase, or more changed words than a repost's editor
+plausibly changes, means two different events, not one story twice.
 
 `assess` says more than `compare`: a pair the guard parted only by one substituted word too many
 is `edited` (a repost's editor, or a one-slot change in a series: the caller decides from the
@@ -19,15 +20,18 @@ most of its words is a `sibling` (evidence that the texts belong to a templated 
 
 from __future__ import annotations
 
-import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rapidfuzz import fuzz
 from rapidfuzz.distance import Levenshtein
 
-_DIGIT = re.compile(r"\d")
+from archiver.lexicon import is_negation, number_value
+
 _SHINGLE = 3
+# Words around a negation that still make it part of the shared phrase ("did not confirm" for
+# "confirmed", "لم يؤكد" for "أكد").
+_NEGATION_REACH = 3
 
 
 @dataclass(frozen=True)
@@ -113,7 +117,9 @@ def _parted(
     """The verdict on texts the guard parted: `edited` or `sibling` when they share most words."""
     if subs.shared < threshold * max(len(a), len(b)):
         return _NOTHING  # not alike enough to say anything
-    if not subs.number and subs.words <= subs.allowed + rules.cross_outlet_word_edits:
+    # A changed number or negation is another report whatever an editor may change.
+    forgivable = not (subs.number or subs.negation)
+    if forgivable and subs.words <= subs.allowed + rules.cross_outlet_word_edits:
         similarity = fuzz.ratio(" ".join(a), " ".join(b)) / 100
         if similarity >= threshold:
             return Verdict(edited=Match(method, round(similarity, 4)), sibling=True)
@@ -168,14 +174,15 @@ def align(short: Sequence[str], long: Sequence[str]) -> tuple[int, int, int, int
 class Substitutions:
     """How two aligned texts differ inside their shared stretch (see `substitutions`)."""
 
-    number: bool  # a number was substituted
-    words: int  # words substituted (spelling variants aside)
-    allowed: int  # substituted words a repost of this length may have
+    number: bool  # a number was substituted, added or dropped
+    negation: bool  # a negation was added to or dropped from a shared phrase
+    words: int  # changes that are not re-spellings (substituted, added or dropped words)
+    allowed: int  # changes a repost of this length may have
     shared: int  # words in equal stretches
 
     @property
     def templated(self) -> bool:
-        return self.number or self.words > self.allowed
+        return self.number or self.negation or self.words > self.allowed
 
 
 def is_templated(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> bool:
@@ -184,32 +191,102 @@ def is_templated(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> bool
 
 
 def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Substitutions:
-    """The substitutions strictly inside the shared text of aligned `a` and `b`.
+    """The changes strictly inside the shared text of aligned `a` and `b`.
 
-    Added headers, footers and dropped tails are what reposts do, so only replacements between
-    the first and the last equal stretch count. A substituted number, or more substituted words
-    than `max_word_edits_per_1000` allows for this length, marks different events.
+    Added headers, footers and dropped tails are what reposts do, so only what lies between
+    the first and the last equal stretch counts: each run of substituted, added or dropped
+    words between two equal stretches is one change (an editor's word or added line, or a
+    template's slot). A number in only one side of a change (digits or a number word), a
+    negation added to a phrase, or more changes than `max_word_edits_per_1000` allows for
+    this length, marks different events.
     """
-    opcodes = list(Levenshtein.opcodes(list(a), list(b)))
-    equal = [op for op in opcodes if op.tag == "equal"]
+    equal = _shared_stretches(a, b)
     allowed = int(len(a) * rules.max_word_edits_per_1000 / 1000)
     if not equal:
-        return Substitutions(False, 0, allowed, 0)
-    first, last = equal[0].src_start, equal[-1].src_end
-    shared = sum(op.src_end - op.src_start for op in equal)
+        return Substitutions(False, False, 0, allowed, 0)
+    shared = sum(a1 - a0 for a0, a1, _, _ in equal)
     word_edits = 0
-    number = False
-    for op in opcodes:
-        if op.tag != "replace" or op.src_start < first or op.src_end > last:
+    for (_, old_start, _, new_start), (old_end, _, new_end, _) in zip(
+        equal, equal[1:], strict=False
+    ):
+        old, new = a[old_start:old_end], b[new_start:new_end]
+        if not old and not new:
             continue
-        old = " ".join(a[op.src_start : op.src_end])
-        new = " ".join(b[op.dest_start : op.dest_end])
-        if rules.number_guard and (_DIGIT.search(old) or _DIGIT.search(new)):
-            number = True
-            break
-        if not _spelling_variant(old, new):
+        if rules.number_guard and _numbers(old) != _numbers(new):
+            return Substitutions(True, False, word_edits, allowed, shared)
+        if _negates(old, new):
+            return Substitutions(False, True, word_edits, allowed, shared)
+        if rules.number_guard:  # the same numbers re-spelled ("مئة" / "مائة") change nothing
+            old = [w for w in old if number_value(w) is None]
+            new = [w for w in new if number_value(w) is None]
+            if not old and not new:
+                continue
+        if not _spelling_variant(" ".join(old), " ".join(new)):
             word_edits += 1
-    return Substitutions(number, word_edits, allowed, shared)
+    return Substitutions(False, False, word_edits, allowed, shared)
+
+
+_Stretch = tuple[int, int, int, int]  # a[0]:a[1] equals b[2]:b[3]
+
+
+def _shared_stretches(a: Sequence[str], b: Sequence[str]) -> list[_Stretch]:
+    """The equal stretches of `a` and `b`, with words added before or after the shared text
+    kept out of it when the alignment could as well put them there (a note ending with words
+    the text starts with, "... by the" + "the council ...", may keep either "the")."""
+    stretches = [
+        (op.src_start, op.src_end, op.dest_start, op.dest_end)
+        for op in Levenshtein.opcodes(list(a), list(b))
+        if op.tag == "equal"
+    ]
+    while (joined := _joined_at_start(stretches, a, b)) is not None:
+        stretches = joined
+    # The end is the start of the reversed texts.
+    n, m = len(a), len(b)
+    flipped = [(n - a1, n - a0, m - b1, m - b0) for a0, a1, b0, b1 in reversed(stretches)]
+    a_back, b_back = a[::-1], b[::-1]
+    while (joined := _joined_at_start(flipped, a_back, b_back)) is not None:
+        flipped = joined
+    return [(n - a1, n - a0, m - b1, m - b0) for a0, a1, b0, b1 in reversed(flipped)]
+
+
+def _joined_at_start(
+    stretches: list[_Stretch], a: Sequence[str], b: Sequence[str]
+) -> list[_Stretch] | None:
+    """`stretches` with the first few joined to the next when only words added to one side
+    part them and their words also come right before it: those words then start the shared
+    text there, and what was between becomes an addition before it. None when none can."""
+    if len(stretches) < 2:
+        return None
+    a0, _, b0, _ = stretches[0]
+    added_to = ""
+    for k in range(1, len(stretches)):
+        (_, p1, _, q1), (c0, c1, d0, d1) = stretches[k - 1], stretches[k]
+        side = "b" if p1 == c0 else "a" if q1 == d0 else ""
+        if not side or added_to not in ("", side):
+            return None
+        added_to = side
+        if a[c0 - 1] != b[d0 - 1]:  # the usual case, seen without comparing the runs
+            continue
+        if side == "b" and a[a0:c0] == b[d0 - (c0 - a0) : d0]:
+            return [(a0, c1, d0 - (c0 - a0), d1), *stretches[k + 1 :]]
+        if side == "a" and b[b0:d0] == a[c0 - (d0 - b0) : c0]:
+            return [(c0 - (d0 - b0), c1, b0, d1), *stretches[k + 1 :]]
+    return None
+
+
+def _numbers(words: Sequence[str]) -> list[str]:
+    return [value for word in words if (value := number_value(word)) is not None]
+
+
+def _negates(old: Sequence[str], new: Sequence[str]) -> bool:
+    """Whether a short change adds or drops a negation ("was killed" / "was not killed").
+
+    A longer run is a sentence of its own (an editor's addition), not a shared claim turned
+    round, and counts as one change like any other.
+    """
+    if max(len(old), len(new)) > _NEGATION_REACH:
+        return False
+    return sum(map(is_negation, old)) != sum(map(is_negation, new))
 
 
 def _spelling_variant(old: str, new: str) -> bool:
