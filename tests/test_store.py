@@ -541,3 +541,46 @@ def test_replace_interrupted_before_commit_keeps_index_and_files_in_agreement(
         got = reader.get(old.id)
         assert got is not None and got.text == old.text  # the files the index names are intact
         assert reader.conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+
+
+_WRITE_UNDER_UMASK = """
+import os, sys
+from pathlib import Path
+from archiver.atomic import write_atomically
+os.umask(int(sys.argv[1], 8))
+for name in sys.argv[2:]:
+    write_atomically(Path(name), "text\\n", fsync=False)
+"""
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_atomic_write_gives_new_files_the_mode_the_umask_allows(
+    tmp_path: Path, umask: int, expected: int
+) -> None:
+    # A real umask, set in a process of its own (the umask is process-wide).
+    new = tmp_path / "d" / "new.txt"
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_UNDER_UMASK, oct(umask), str(new)],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert new.read_text() == "text\n"
+    assert new.stat().st_mode & 0o777 == expected
+    assert [p.name for p in new.parent.iterdir()] == ["new.txt"]
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    shared, private = tmp_path / "shared.json", tmp_path / "private.json"
+    for path, mode in ((shared, 0o664), (private, 0o600)):
+        path.write_text("old\n")
+        path.chmod(mode)
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_UNDER_UMASK, "022", str(shared), str(private)],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert shared.read_text() == private.read_text() == "text\n"
+    assert shared.stat().st_mode & 0o777 == 0o664
+    assert private.stat().st_mode & 0o777 == 0o600
