@@ -104,6 +104,26 @@ def test_corrupt_index_is_a_clear_store_error(tmp_path: Path) -> None:
         pass
 
 
+def test_a_reader_opens_the_index_read_only(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    with Store.open(root, write=True) as store:
+        store_one(store, "https://courier.example/1", TEXT)
+    with Store.open(root) as reader:
+        assert reader.count() == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.conn.execute("DELETE FROM articles")
+    with Store.open(root) as reader:
+        assert reader.count() == 1
+
+
+def test_a_corrupt_index_is_a_clear_store_error_for_readers_too(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    root.mkdir()
+    (root / "index.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="unreadable: file is not a database"):
+        Store.open(root)
+
+
 def test_articles_round_trip_with_text_and_files(tmp_path: Path) -> None:
     root = tmp_path / "a"
     with Store.open(root, write=True) as store:

@@ -144,9 +144,11 @@ def test_archive_files_and_exports_follow_the_umask(
             umask=umask,
         )
         assert proc.returncode == 0, proc.stderr
-    # SQLite creates the index 0644 at most (SQLITE_DEFAULT_FILE_PERMISSIONS); the lock is 0644.
+    # SQLite creates the index (and its -wal and -shm) 0644 at most, like the lock file.
     files = [
-        p for p in archive.rglob("*") if p.is_file() and p.name not in ("lock", "index.sqlite")
+        p
+        for p in archive.rglob("*")
+        if p.is_file() and p.name != "lock" and not p.name.startswith("index.sqlite")
     ]
     written = [p for p in files if p.suffix in (".txt", ".json")]
     assert len(written) == 8 and any(p.suffix == ".gz" for p in files)
