@@ -604,3 +604,24 @@ def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> 
     assert shared.read_text() == private.read_text() == "text\n"
     assert shared.stat().st_mode & 0o777 == 0o664
     assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_reader_s_shared_lock_keeps_writers_out_without_naming_a_dead_pid(
+    tmp_path: Path,
+) -> None:
+    from archiver.lock import ReaderLock
+
+    root = tmp_path / "a"
+    Store.open(root, write=True).close()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (root / "lock").write_text(f"{gone.pid}\n")  # the last writer, long dead
+    reader_lock = ReaderLock(root)
+    assert reader_lock.acquire()
+    try:
+        with pytest.raises(ArchiveLocked, match="locked by another process"):
+            Store.open(root, write=True)
+    finally:
+        reader_lock.release()
+    Store.open(root, write=True).close()
+    assert not ReaderLock(tmp_path / "no-archive").acquire()  # no lock file: nothing to hold
