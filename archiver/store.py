@@ -33,7 +33,7 @@ from archiver.atomic import write_atomically
 from archiver.errors import StoreError
 from archiver.frontier import SCHEMA as FRONTIER_SCHEMA
 from archiver.learned import SCHEMA as LEARNED_SCHEMA
-from archiver.lock import ArchiveLock
+from archiver.lock import ArchiveLock, ReaderLock
 from archiver.lsh_index import SCHEMA as NEAR_INDEX_SCHEMA
 from archiver.models import Article, Page
 from archiver.sqltx import Transaction
@@ -135,12 +135,19 @@ class Store:
     """An opened archive. Open with `Store.open(path, write=...)` and use as a context manager."""
 
     def __init__(
-        self, root: Path, conn: sqlite3.Connection, lock: ArchiveLock | None, *, fsync: bool = True
+        self,
+        root: Path,
+        conn: sqlite3.Connection,
+        lock: ArchiveLock | None,
+        *,
+        fsync: bool = True,
+        reader_lock: ReaderLock | None = None,
     ) -> None:
         self.root = root
         self.fsync = fsync
         self.conn = conn
         self._lock = lock
+        self._reader_lock = reader_lock  # held by a reader of an index opened immutable
         self._warc: WarcAppender | None = None
         self._stale_sidecars: set[str] = set()  # rewritten when the transaction commits
 
@@ -155,12 +162,15 @@ class Store:
         index = root / "index.sqlite"
         if not write and not index.exists():
             raise StoreError(f"no archive at {root}", "run `archiver fetch` or `import` first")
+        if not write:
+            conn, reader_lock = _connect_reader(root, index)
+            conn.row_factory = sqlite3.Row
+            return cls(root, conn, None, fsync=fsync, reader_lock=reader_lock)
         lock: ArchiveLock | None = None
         try:
-            if write:
-                root.mkdir(parents=True, exist_ok=True)
-                lock = ArchiveLock(root)
-                lock.acquire()
+            root.mkdir(parents=True, exist_ok=True)
+            lock = ArchiveLock(root)
+            lock.acquire()
             # Not bound to the opening thread: `archiver crawl` does all its index work on one
             # writer thread so fsyncs never stall its event loop (access stays serialized).
             conn = sqlite3.connect(
@@ -177,16 +187,15 @@ class Store:
         conn.row_factory = sqlite3.Row
         store = cls(root, conn, lock, fsync=fsync)
         try:
-            store._prepare(write)
+            store._prepare()
         except sqlite3.DatabaseError as exc:
             store.close()
             raise StoreError(f"archive index {index} is unreadable: {exc}") from None
         return store
 
-    def _prepare(self, write: bool) -> None:
+    def _prepare(self) -> None:
+        """Set up a writer's connection: pragmas, every module's tables, repairs owed."""
         self.conn.execute("PRAGMA busy_timeout = 30000")
-        if not write:
-            return
         configure_writer(self.conn)
         for schema in _schemas():
             self.conn.executescript(schema)
@@ -224,6 +233,9 @@ class Store:
         if self._lock is not None:
             self._lock.release()
             self._lock = None
+        if self._reader_lock is not None:
+            self._reader_lock.release()
+            self._reader_lock = None
 
     def __enter__(self) -> Store:
         return self
@@ -297,8 +309,10 @@ class Store:
     def _read_text(self, relpath: str) -> str:
         try:
             return text_path(self.root, relpath).read_text(encoding="utf-8")
+        except FileNotFoundError:
+            raise StoreError(f"article text {relpath}.txt is missing") from None
         except OSError as exc:
-            raise StoreError(f"article text {relpath}.txt is missing: {exc.strerror}") from None
+            raise StoreError(f"cannot read article text {relpath}.txt: {exc.strerror}") from None
 
     # -- writing ---------------------------------------------------------------------------
 
@@ -551,6 +565,68 @@ class Store:
             "fetch_status": grouped("SELECT outcome, COUNT(*) FROM fetches GROUP BY 1 ORDER BY 1"),
             "size_bytes": _tree_size(self.root),
         }
+
+
+def _connect_reader(root: Path, index: Path) -> tuple[sqlite3.Connection, ReaderLock | None]:
+    """A read-only connection to the index, and the reader lock it holds if it needed one.
+
+    `mode=ro`: a reader never writes the index. It follows a running writer through the WAL
+    and its `-shm` index, which SQLite creates beside the database if it is missing; when it
+    cannot (a snapshot, a directory shared without write access, a read-only mount), the
+    index is opened `immutable=1`: no -shm, no locks, no WAL. That is only safe when no writer
+    can change the file while it is read, so (a) a `-wal` that still holds changes is refused
+    (immutable would ignore them and read a stale, or half-checkpointed, file), and (b) the
+    reader holds the archive's lock shared, so a writer that starts meanwhile exits 75 (retry
+    later) instead of checkpointing under it.
+    """
+    try:
+        return _connect(index, "mode=ro"), None
+    except sqlite3.OperationalError as exc:
+        # SQLite could not create the -shm (CANTOPEN) or the -wal (READONLY_DIRECTORY) beside
+        # the index; any other failure, or a directory we may write, is reported as it is.
+        name = getattr(exc, "sqlite_errorname", "")
+        if not name.startswith(("SQLITE_CANTOPEN", "SQLITE_READONLY")) or os.access(root, os.W_OK):
+            raise StoreError(f"cannot open archive index {index}: {exc}") from None
+    except sqlite3.DatabaseError as exc:
+        raise StoreError(f"archive index {index} is unreadable: {exc}") from None
+    reader_lock = ReaderLock(root)
+    try:
+        has_lock_file = reader_lock.acquire()
+    except OSError as exc:
+        raise StoreError(f"cannot open archive {root}: {exc.strerror or exc}") from None
+    try:
+        wal = index.with_name(index.name + "-wal")
+        if wal.exists() and wal.stat().st_size > 0:
+            raise StoreError(
+                f"archive index {index} has changes in {wal.name} that a reader without write "
+                "access cannot apply (its -shm file is missing)",
+                f"copy {index.name}-shm with it, or fold them in with write access: "
+                f"sqlite3 {index} 'PRAGMA wal_checkpoint(TRUNCATE)'",
+            )
+        conn = _connect(index, "mode=ro&immutable=1")
+    except sqlite3.DatabaseError as exc:
+        reader_lock.release()
+        raise StoreError(f"archive index {index} is unreadable: {exc}") from None
+    except BaseException:
+        reader_lock.release()
+        raise
+    return conn, reader_lock if has_lock_file else None
+
+
+def _connect(index: Path, params: str) -> sqlite3.Connection:
+    """Open the index by URI with these query parameters and read its schema (SQLite opens
+    lazily: this is where a missing -shm or a corrupt file shows)."""
+    uri = f"{index.absolute().as_uri()}?{params}"
+    conn = sqlite3.connect(
+        uri, uri=True, timeout=30.0, isolation_level=None, check_same_thread=False
+    )
+    try:
+        conn.execute("PRAGMA busy_timeout = 30000")
+        conn.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()
+    except BaseException:
+        conn.close()
+        raise
+    return conn
 
 
 @dataclass(frozen=True)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import sys
 from dataclasses import dataclass
 from pathlib import Path
@@ -14,7 +15,7 @@ import platformdirs
 
 from archiver import __version__
 from archiver.config import Settings, load_settings
-from archiver.errors import ArchiverError
+from archiver.errors import ArchiverError, StoreError
 from archiver.store import Store
 from cli.exit import EPILOG, ExitCode, exit_code_for
 from cli.output import echo_err
@@ -49,6 +50,12 @@ class ArchiverGroup(click.Group):
                 raise
             echo_err(f"Error: {exc}")
             ctx.exit(int(exit_code_for(exc)))
+        except sqlite3.Error as exc:  # the index failing mid-read (busy, I/O): the store's error
+            if _wants_traceback(ctx):
+                raise
+            error = StoreError(f"archive index {ctx.obj.archive / 'index.sqlite'}: {exc}")
+            echo_err(f"Error: {error}")
+            ctx.exit(int(exit_code_for(error)))
         except (click.exceptions.Exit, click.ClickException, click.Abort, KeyboardInterrupt):
             raise
         except BrokenPipeError:

@@ -8,6 +8,7 @@ from typing import Any
 import click
 
 from archiver.store import Store
+from archiver.urls import canonicalize_url
 from cli import App
 from cli.exit import EPILOG
 from cli.options import parse_date
@@ -69,7 +70,9 @@ def iter_clusters(
             "cluster": label,
             "size": len(members),
             "canonical": canonical.id,
-            "canonical_url": canonical.url,
+            # The record's field of that name (tracking parameters and fragments removed), not
+            # the URL it was fetched at.
+            "canonical_url": canonical.canonical_url or canonicalize_url(canonical.url),
             "published": canonical.published,
             "members": [member_row(m) for m in members],
         }

@@ -9,6 +9,7 @@ from typing import TextIO
 import click
 
 from archiver.atomic import atomic_writer
+from archiver.errors import ArchiverError, UsageError
 from archiver.models import ARTICLE_FIELDS
 from archiver.store import Store
 from cli import App
@@ -34,12 +35,18 @@ def command(app: App, fmt: str, output: Path | None) -> None:
     Example:
         archiver export --format csv -o corpus.csv
     """
+    if output is not None and not output.parent.is_dir():
+        # A typo'd path is bad input: say so rather than create directories nobody asked for.
+        raise UsageError(f"cannot write {output}: no directory {output.parent}")
     with app.open_store(write=False) as store:
         if output is None:
             _write(store, fmt, sys.stdout)
             return
-        with atomic_writer(output, newline="") as handle:
-            _write(store, fmt, handle)
+        try:
+            with atomic_writer(output, newline="", make_parents=False) as handle:
+                _write(store, fmt, handle)
+        except OSError as exc:  # unwritable directory, full disk: one line, exit 1
+            raise ArchiverError(f"cannot write {output}: {exc.strerror or exc}") from None
 
 
 def _write(store: Store, fmt: str, out: TextIO) -> None:

@@ -76,3 +76,66 @@ def test_latin_page_is_not_mistaken_for_arabic() -> None:
 def test_undecodable_bytes_never_raise() -> None:
     text, codec = decode_body(bytes(range(256)) * 4, "text/html; charset=utf-8")
     assert isinstance(text, str) and codec
+
+
+# -- a Latin-1 header that lies (Apache's default) -------------------------------------------
+
+# Our own text: a fictional notice about a water network, in Arabic.
+AR_NOTICE_TITLE = "عودة المياه إلى حي الزيتون بعد إصلاح الشبكة"
+AR_NOTICE = (
+    "أعلنت مؤسسة المياه في المدينة صباح الأحد عودة الضخ إلى حي الزيتون بعد أسبوعين من الانقطاع، "
+    "وقال مهندس في المؤسسة إن الفرق استبدلت ثلاثمئة متر من الأنابيب القديمة قرب الساحة العامة."
+)
+
+
+def _notice(meta_charset: str | None) -> str:
+    return article_html(AR_NOTICE_TITLE, [AR_NOTICE], lang="ar", meta_charset=meta_charset)
+
+
+LATIN_HEADERS = [
+    "text/html; charset=ISO-8859-1",
+    "text/html; charset=iso-8859-1",
+    "text/html; charset=latin1",
+    "text/html; charset=windows-1252",
+    "text/html; charset=US-ASCII",
+]
+
+
+@pytest.mark.parametrize("header", LATIN_HEADERS)
+@pytest.mark.parametrize(
+    ("meta", "encoding", "codec"),
+    [("windows-1256", "cp1256", "cp1256"), ("utf-8", "utf-8", "utf-8")],
+)
+def test_a_latin_header_yields_to_the_page_s_own_charset(
+    header: str, meta: str, encoding: str, codec: str
+) -> None:
+    page = _notice(meta)
+    text, used = decode_body(page.encode(encoding), header)
+    assert (text, used) == (page, codec)
+
+
+@pytest.mark.parametrize("header", LATIN_HEADERS[:2])
+def test_a_latin_header_on_an_undeclared_arabic_page_yields_too(header: str) -> None:
+    page = _notice(None)
+    assert decode_body(page.encode("cp1256"), header) == (page, "cp1256")
+    assert decode_body(page.encode("utf-8"), header) == (page, "utf-8")
+
+
+@pytest.mark.parametrize("meta", ["windows-1256", "utf-8", None])
+def test_a_true_latin_1_page_keeps_its_header(meta: str | None) -> None:
+    # A wrong meta does not override a header that is right: Latin text decoded as Latin-1 has
+    # a few accented letters among plain ones, not words made of nothing else.
+    paragraphs = [
+        "Der Gemeinderat hat am Dienstag den neuen Marktplan genehmigt; größere Straßen folgen.",
+        "Sveitarstjórnin samþykkti á þriðjudag nýja áætlun um markaðinn við höfnina.",
+        "Le conseil a approuvé mardi le plan du marché, où l'école rouvrira à la rentrée.",
+    ]
+    page = article_html("Marché: le conseil a tranché", paragraphs, meta_charset=meta)
+    assert decode_body(page.encode("cp1252"), "text/html; charset=ISO-8859-1") == (page, "cp1252")
+
+
+def test_a_right_header_of_another_charset_still_wins_over_the_meta() -> None:
+    # Only the Latin family is second-guessed: a windows-1256 header beats a utf-8 meta.
+    page = _notice("utf-8")
+    text, codec = decode_body(page.encode("cp1256"), "text/html; charset=windows-1256")
+    assert codec == "cp1256" and AR_NOTICE_TITLE in text

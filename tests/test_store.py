@@ -104,6 +104,26 @@ def test_corrupt_index_is_a_clear_store_error(tmp_path: Path) -> None:
         pass
 
 
+def test_a_reader_opens_the_index_read_only(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    with Store.open(root, write=True) as store:
+        store_one(store, "https://courier.example/1", TEXT)
+    with Store.open(root) as reader:
+        assert reader.count() == 1
+        with pytest.raises(sqlite3.OperationalError, match="readonly"):
+            reader.conn.execute("DELETE FROM articles")
+    with Store.open(root) as reader:
+        assert reader.count() == 1
+
+
+def test_a_corrupt_index_is_a_clear_store_error_for_readers_too(tmp_path: Path) -> None:
+    root = tmp_path / "a"
+    root.mkdir()
+    (root / "index.sqlite").write_bytes(b"this is not a database" * 100)
+    with pytest.raises(StoreError, match="unreadable: file is not a database"):
+        Store.open(root)
+
+
 def test_articles_round_trip_with_text_and_files(tmp_path: Path) -> None:
     root = tmp_path / "a"
     with Store.open(root, write=True) as store:
@@ -541,3 +561,67 @@ def test_replace_interrupted_before_commit_keeps_index_and_files_in_agreement(
         got = reader.get(old.id)
         assert got is not None and got.text == old.text  # the files the index names are intact
         assert reader.conn.execute("SELECT COUNT(*) FROM versions").fetchone()[0] == 0
+
+
+_WRITE_UNDER_UMASK = """
+import os, sys
+from pathlib import Path
+from archiver.atomic import write_atomically
+os.umask(int(sys.argv[1], 8))
+for name in sys.argv[2:]:
+    write_atomically(Path(name), "text\\n", fsync=False)
+"""
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o027, 0o640), (0o077, 0o600)])
+def test_atomic_write_gives_new_files_the_mode_the_umask_allows(
+    tmp_path: Path, umask: int, expected: int
+) -> None:
+    # A real umask, set in a process of its own (the umask is process-wide).
+    new = tmp_path / "d" / "new.txt"
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_UNDER_UMASK, oct(umask), str(new)],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert new.read_text() == "text\n"
+    assert new.stat().st_mode & 0o777 == expected
+    assert [p.name for p in new.parent.iterdir()] == ["new.txt"]
+
+
+def test_atomic_write_keeps_the_mode_of_the_file_it_replaces(tmp_path: Path) -> None:
+    shared, private = tmp_path / "shared.json", tmp_path / "private.json"
+    for path, mode in ((shared, 0o664), (private, 0o600)):
+        path.write_text("old\n")
+        path.chmod(mode)
+    subprocess.run(
+        [sys.executable, "-c", _WRITE_UNDER_UMASK, "022", str(shared), str(private)],
+        check=True,
+        cwd=REPO,
+        env={**os.environ, "PYTHONPATH": str(REPO)},
+    )
+    assert shared.read_text() == private.read_text() == "text\n"
+    assert shared.stat().st_mode & 0o777 == 0o664
+    assert private.stat().st_mode & 0o777 == 0o600
+
+
+def test_a_reader_s_shared_lock_keeps_writers_out_without_naming_a_dead_pid(
+    tmp_path: Path,
+) -> None:
+    from archiver.lock import ReaderLock
+
+    root = tmp_path / "a"
+    Store.open(root, write=True).close()
+    gone = subprocess.Popen([sys.executable, "-c", "pass"])
+    gone.wait()
+    (root / "lock").write_text(f"{gone.pid}\n")  # the last writer, long dead
+    reader_lock = ReaderLock(root)
+    assert reader_lock.acquire()
+    try:
+        with pytest.raises(ArchiveLocked, match="locked by another process"):
+            Store.open(root, write=True)
+    finally:
+        reader_lock.release()
+    Store.open(root, write=True).close()
+    assert not ReaderLock(tmp_path / "no-archive").acquire()  # no lock file: nothing to hold

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -81,3 +82,21 @@ def test_ls_filters_and_show_lists_the_cluster(archive: Path) -> None:
 def test_dedup_without_rebuild_is_a_usage_error(archive: Path) -> None:
     result = invoke(None, archive, "dedup")
     assert result.exit_code == 2 and "--rebuild" in result.stderr
+
+
+def test_clusters_canonical_url_is_the_canonical_s_canonical_url(tmp_path: Path) -> None:
+    # Not the URL it was fetched at, with the feed's tracking tail: the record's canonical_url.
+    archive = tmp_path / "archive"
+    text = story(300, "en", paragraphs=8)
+    fetched = "https://barada.example/news/o?utm_source=rss&utm_medium=feed#top"
+    with Store.open(archive, write=True) as store:
+        original = article("o", text, outlet="barada.example")
+        store.add_article(
+            replace(original, url=fetched, canonical_url="https://barada.example/news/o")
+        )
+        store.add_article(article("w", f"Blog\n\n{text}\n\nShare", fetched_minutes=1))
+    assert invoke(None, archive, "dedup", "--rebuild", "--workers", "1").exit_code == 0
+    (cluster,) = records(invoke(None, archive, "clusters"))
+    assert cluster["canonical"] == "o"
+    assert cluster["canonical_url"] == "https://barada.example/news/o"
+    assert {m["id"]: m["url"] for m in cluster["members"]}["o"] == fetched  # members: as fetched

@@ -11,6 +11,7 @@ from archiver.store import Store
 from archiver.urls import article_id
 from tests.cli.helpers import by_input, invoke, query, records, warc_records, write_config
 from tests.servers import (
+    AR_PARAGRAPHS,
     AR_TITLE,
     EN_PARAGRAPHS,
     EN_TITLE,
@@ -136,6 +137,20 @@ def test_windows_1256_pages_are_decoded(
     assert record["title"] == AR_TITLE
     assert record["encoding"] == "cp1256"
     assert "سوق الخضار المسقوف" in record["text"] and "\ufffd" not in record["text"]
+
+
+def test_a_windows_1256_page_under_apache_s_latin_1_default_header_is_decoded(
+    tmp_path: Path, site: NewsSite, config: Path
+) -> None:
+    page = article_html(AR_TITLE, AR_PARAGRAPHS, lang="ar", meta_charset="windows-1256")
+    url = site.server.route(
+        "/ar/apache-default", static(page.encode("cp1256"), "text/html; charset=ISO-8859-1")
+    )
+    result = invoke(config, tmp_path / "archive", "fetch", url)
+    assert result.exit_code == 0, result.stderr
+    (record,) = records(result)
+    assert (record["title"], record["encoding"], record["language"]) == (AR_TITLE, "cp1256", "ar")
+    assert AR_PARAGRAPHS[0] in record["text"]
 
 
 def test_redirect_records_the_final_url(tmp_path: Path, site: NewsSite, config: Path) -> None:

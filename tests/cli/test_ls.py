@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -109,3 +110,17 @@ def test_fields_that_ls_cannot_show_are_usage_errors(archive: Path, field: str) 
     result = invoke(None, archive, "ls", "--fields", f"id,{field}")
     assert result.exit_code == 2
     assert f"unknown field {field!r}" in result.stderr and result.stdout == ""
+
+
+def test_an_index_error_mid_read_is_one_line_exit_1(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from archiver.store import Store
+
+    def busy(*args: object, **kwargs: object) -> object:
+        raise sqlite3.OperationalError("database is locked")
+
+    monkeypatch.setattr(Store, "iter_articles", busy)
+    result = invoke(None, archive, "ls")
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: archive index {archive}/index.sqlite: database is locked\n"

@@ -21,8 +21,10 @@ from archiver.store import Store
 from archiver.urls import article_id
 from tests.cli.helpers import (
     REPO,
+    build_warc,
     cli_argv,
     integrity,
+    outlet_captures,
     query,
     story,
     warc_records,
@@ -122,6 +124,36 @@ def test_help_works_without_a_terminal(tmp_path: Path) -> None:
         [*cli_argv(), "--help"], capture_output=True, text=True, env=_env(tmp_path), timeout=60
     )
     assert proc.returncode == 0 and "Exit codes" in proc.stdout
+
+
+@pytest.mark.parametrize(("umask", "expected"), [(0o022, 0o644), (0o002, 0o664)])
+def test_archive_files_and_exports_follow_the_umask(
+    tmp_path: Path, umask: int, expected: int
+) -> None:
+    # A research group shares an archive: its texts and sidecars must be as readable as its
+    # index and WARCs (they were 0600 whatever the umask).
+    warc = build_warc(tmp_path / "courier.warc.gz", outlet_captures())
+    archive, out = tmp_path / "archive", tmp_path / "corpus.jsonl"
+    for args in (["import", str(warc)], ["export", "-o", str(out)]):
+        proc = subprocess.run(
+            [*cli_argv(), "--archive", str(archive), *args],
+            capture_output=True,
+            text=True,
+            env=_env(tmp_path),
+            timeout=60,
+            umask=umask,
+        )
+        assert proc.returncode == 0, proc.stderr
+    # SQLite creates the index (and its -wal and -shm) 0644 at most, like the lock file.
+    files = [
+        p
+        for p in archive.rglob("*")
+        if p.is_file() and p.name != "lock" and not p.name.startswith("index.sqlite")
+    ]
+    written = [p for p in files if p.suffix in (".txt", ".json")]
+    assert len(written) == 8 and any(p.suffix == ".gz" for p in files)
+    modes = {str(p.relative_to(tmp_path)): p.stat().st_mode & 0o777 for p in [*files, out]}
+    assert modes == dict.fromkeys(modes, expected)
 
 
 # -- kill -9 in the middle of a fetch ---------------------------------------------------------
