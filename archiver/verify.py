@@ -32,6 +32,10 @@ _SHINGLE = 3
 # Words around a negation that still make it part of the shared phrase ("did not confirm" for
 # "confirmed", "لم يؤكد" for "أكد").
 _NEGATION_REACH = 3
+# Words added or dropped in one run from which on they are a line of their own (a photo
+# caption, a teaser headline, an editor's sentence one copy kept and the other not), not a
+# template's slot ("and 14 others were wounded", "و 3 من عناصر الأمن العام"): no change.
+_PASSAGE = 8
 
 
 @dataclass(frozen=True)
@@ -195,8 +199,9 @@ def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Sub
 
     Added headers, footers and dropped tails are what reposts do, so only what lies between
     the first and the last equal stretch counts: each run of substituted, added or dropped
-    words between two equal stretches is one change (an editor's word or added line, or a
-    template's slot). A number in only one side of a change (digits or a number word), a
+    words between two equal stretches is one change (an editor's word, or a template's slot),
+    except a run of `_PASSAGE` or more words only one side has (a line of its own: a caption
+    or a teaser one copy kept). A number in only one side of a change (digits or a number word), a
     negation added to a phrase, or more changes than `max_word_edits_per_1000` allows for
     this length, marks different events.
     """
@@ -212,6 +217,8 @@ def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Sub
         old, new = a[old_start:old_end], b[new_start:new_end]
         if not old and not new:
             continue
+        if not (old and new) and len(old) + len(new) >= _PASSAGE:
+            continue  # a line one side has and the other not: a caption, a teaser, a note
         if rules.number_guard and _numbers(old) != _numbers(new):
             return Substitutions(True, False, word_edits, allowed, shared)
         if _negates(old, new):

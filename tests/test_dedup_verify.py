@@ -309,3 +309,33 @@ def test_a_split_or_joined_transliteration_is_a_spelling() -> None:
     for spelled, respelled in (("Deir ez-Zor", "Deir ezzor"), ("Abu Kamal", "Abukamal")):
         first, second = text.replace("Hama", spelled), text.replace("Hama", respelled)
         assert compare(words(first), words(second), RULES) is not None, respelled
+
+
+def test_a_line_one_copy_kept_inside_the_text_is_no_change() -> None:
+    # A mirror keeps a photo caption (with its date) or a teaser headline the original's page
+    # had elsewhere: a line of its own, not a template's slot, in texts too short for any change.
+    for lang, lines in (
+        (
+            "en",
+            [
+                "Families fill jerrycans from a tanker truck in Tal Warda, 3 December 2025 "
+                "(Orontes Courier)",
+                "Tanker water prices double in the eastern countryside",
+            ],
+        ),
+        (
+            "ar",
+            [
+                "عائلات تملأ الغالونات من صهريج مياه في تل وردة، 3 كانون الأول 2025 (بريد العاصي)",
+                "أسعار مياه الصهاريج تتضاعف في الريف الشرقي للمحافظة",
+            ],
+        ),
+    ):
+        paragraphs = story(31, lang, paragraphs=4).split("\n\n")
+        original = words("\n\n".join(paragraphs))
+        assert len(original) < 1000 / RULES.max_word_edits_per_1000, lang  # no change allowed
+        for line in lines:
+            kept = "\n\n".join([*paragraphs[:2], line, *paragraphs[2:]])
+            for a, b in ((original, words(kept)), (words(kept), original)):
+                match = compare(a, b, RULES)
+                assert match is not None and match.method == "near", (lang, line)
