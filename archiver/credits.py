@@ -23,7 +23,11 @@ _ORIGIN = re.compile(
     r"(?:(?:originally|first) (?:published|appeared|posted)"
     r"|(?:published|appeared) (?:originally|first)|republished)"
     r"(?: (?:on|in|by|at|from|with permission from))+ (?:the )?"
-    r"(?P<who>[^.]{2,60}?)(?:\. read the original(?: article)?)?$"
+    r"(?P<who>[^.]{2,60}?)"
+    # "... and is republished with permission", "..., republished here under a CC licence"
+    r"(?:,? (?:and |which )?(?:is |was |has been )?(?:re)?(?:published|posted|shared)\b[^.]*"
+    r"|,? with (?:the )?(?:kind )?permission\b[^.]*)?"
+    r"(?:\. read the original(?: article)?)?$"
     r"|^(?:نشر|نشرت)(?: هذا)?(?: المقال| الخبر| التقرير| الماده)?"
     r" (?:اولا|في الاصل|لاول مره)(?: في| على| عبر)+ (?P<who_ar>.{2,60})$"
 )

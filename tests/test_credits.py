@@ -86,6 +86,12 @@ def test_never_empties_the_text() -> None:
         ("Originally published on the Orontes Courier.", "Orontes Courier"),
         ("This story first appeared in Tal Qamar Today", "Tal Qamar Today"),
         ("نشر هذا التقرير أولاً في دفتر الشام", "دفتر الشام"),
+        (
+            "This article first appeared on Sahl News and is republished with permission.",
+            "Sahl News",
+        ),
+        ("This story was first published by Sahl News, republished here under CC BY", "Sahl News"),
+        ("Originally published in the Orontes Courier, with permission.", "Orontes Courier"),
     ],
 )
 def test_origin_line_of_a_republished_piece_becomes_source_credit(line: str, source: str) -> None:
