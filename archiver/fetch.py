@@ -95,20 +95,23 @@ class Fetcher:
 
         Returns the final response whatever its status (after retries for 429/5xx); raises
         `FetchError` for robots.txt refusals, network failures, redirect loops and oversized bodies.
-        With `scope`, a redirect to a URL it rejects (another outlet's host) is not followed.
+        With `scope`, a redirect to a URL it rejects (another outlet's host) is not followed
+        (a skip, as a robots.txt refusal is).
         """
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             _check_scheme(current)
             if hop and scope is not None and not scope(current):
-                raise FetchError(f"redirected off the outlet's hosts to {current}", permanent=True)
+                raise FetchError(
+                    f"redirected off the outlet's hosts to {current}: not followed",
+                    permanent=True,
+                    skip=True,
+                )
             if self.settings.respect_robots and not await self.allowed(current):
                 unreadable = self._host(current).robots_error
                 if unreadable is not None:  # the host is down, not refusing: retry on a later run
                     raise FetchError(f"{unreadable} (for {current})")
-                raise FetchError(
-                    f"disallowed by robots.txt: {current}", permanent=True, robots=True
-                )
+                raise FetchError(f"disallowed by robots.txt: {current}", permanent=True, skip=True)
             page = await self._with_retries(current, headers or {})
             location = page.header("location")
             if page.status in REDIRECT_STATUSES and location:

@@ -508,14 +508,23 @@ def test_pagination_stops_at_the_configured_depth(
 
 
 def test_redirect_off_the_outlet_is_not_followed(tmp_path: Path, servers: list[TestServer]) -> None:
+    # Policy, like a robots.txt refusal: skipped (no exit 3 on every run), and not asked again.
     srv, elsewhere = servers[0], servers[4]
     outlet = _many_articles(srv, 1)
     srv.route("/a/0", lambda ex: ex.send(302, b"", None, [("Location", elsewhere.url("/x"))]))
-    result = crawl(write_config(tmp_path, [outlet]), tmp_path / "archive")
-    assert result.exit_code == 3
+    config, archive = write_config(tmp_path, [outlet]), tmp_path / "archive"
+    result = crawl(config, archive)
+    assert result.exit_code == 0, result.stdout + result.stderr
     [line] = records(result)
-    assert line["status"] == "failed" and "redirected off the outlet's hosts" in line["error"]
+    assert line["status"] == "skipped", line
+    assert (
+        line["error"] == f"redirected off the outlet's hosts to {elsewhere.url('/x')}: not followed"
+    )
+    assert "0 failed, 1 skipped" in result.stderr
     assert elsewhere.log == []
+    again = crawl(config, archive)
+    assert again.exit_code == 0 and records(again) == []
+    assert srv.hits("/a/0") == 1
 
 
 def test_robots_crawl_delay_is_obeyed(tmp_path: Path, server: TestServer) -> None:
