@@ -633,7 +633,13 @@ class OutletDiscovery:
             current = following if following != current else None
 
     def _add(self, links: list[Link]) -> None:
-        self.links.extend(link for link in links if self.outlet.owns(link.url))
+        """Keep the outlet's own links that match its `article_pattern`, whatever their source."""
+        pattern = self.pattern
+        self.links.extend(
+            link
+            for link in links
+            if self.outlet.owns(link.url) and (pattern is None or pattern.search(link.url))
+        )
 
 
 def parse_since(value: str) -> datetime:
