@@ -47,7 +47,7 @@ from archiver.discover import (
 from archiver.errors import FetchError
 from archiver.extract import ExtractOptions
 from archiver.fetch import Fetcher
-from archiver.frontier import Frontier
+from archiver.frontier import Frontier, SourceValidators
 from archiver.models import Outcome, Page
 from archiver.pipeline import Extraction, Pipeline, Verdict, check_page, extract_page
 from archiver.store import Store
@@ -233,8 +233,9 @@ class Crawler:
 
     async def _outlet(self, fetcher: Fetcher, outlet: Outlet) -> None:
         try:
-            found, sources_ok = await OutletDiscovery(self, fetcher, outlet).run()
-            queue = await self.db(self._plan, outlet, found)
+            discovery = OutletDiscovery(self, fetcher, outlet)
+            found, sources_ok = await discovery.run()
+            queue = await self.db(self._plan, outlet, found, discovery.sources)
             if not sources_ok and not queue:
                 self._fail_outlet(outlet, "no feed, sitemap or listing page could be read")
                 return
@@ -276,12 +277,16 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._writer, functools.partial(fn, *args))
 
-    def _plan(self, outlet: Outlet, found: list[Link]) -> list[Link]:
+    def _plan(
+        self, outlet: Outlet, found: list[Link], sources: list[SourceValidators]
+    ) -> list[Link]:
         """Which discovered (and left-over) links to fetch now, newest first, capped."""
         wanted: dict[str, Link] = {}
         max_attempts = self.settings.crawl.max_attempts
+        # The sources' validators commit with their links: a kill never leaves a feed that
+        # answers 304 next time while its links are not in the frontier.
         entries = self.frontier.add_many(
-            outlet.name, ((link.url, link.published, link.modified) for link in found)
+            outlet.name, ((link.url, link.published, link.modified) for link in found), sources
         )
         keys = [url_key(link.url) for link in found]
         # Which unsettled URLs `archiver fetch` archived already: one query, not one per link.
@@ -439,6 +444,7 @@ class OutletDiscovery:
         self.settings = crawler.settings.crawl
         self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
         self.links: list[Link] = []
+        self.sources: list[SourceValidators] = []  # saved with the links, by `Crawler._plan`
         self.ok = 0  # sources read (or unchanged)
         self.sitemaps_seen: set[str] = set()
 
@@ -496,13 +502,12 @@ class OutletDiscovery:
             Record(self.outlet.name, kind, Outcome(url, "failed", None, f"{kind}: {error}"))
         )
 
-    async def _remember(self, page: Page, links: list[str] | None = None) -> None:
-        if self._dry:
-            return
-        etag, modified = page.header("etag"), page.header("last-modified")
-        await self.crawler.db(
-            self.crawler.frontier.save_validators, page.url, etag, modified, links
-        )
+    def _remember(self, page: Page, links: list[str] | None = None) -> None:
+        """Keep a source's validators (and the links to reuse on a 304) for `Crawler._plan`,
+        which saves them in the transaction that puts the links found into the frontier."""
+        if not self._dry:
+            etag, modified = page.header("etag"), page.header("last-modified")
+            self.sources.append(SourceValidators(page.url, etag, modified, links))
 
     async def _unchanged_links(self, url: str) -> list[str]:
         return [] if self._dry else await self.crawler.db(self.crawler.frontier.saved_links, url)
@@ -533,7 +538,7 @@ class OutletDiscovery:
             feeds = []
         guessed = not feeds
         feeds = feeds or [wordpress_feed(home)]
-        await self._remember(page, feeds)
+        self._remember(page, feeds)
         return feeds, guessed
 
     async def _robots_sitemaps(self) -> list[str]:
@@ -562,7 +567,7 @@ class OutletDiscovery:
             return
         self.ok += 1
         self._add(links)
-        await self._remember(page)
+        self._remember(page)
 
     async def _sitemap(self, url: str, depth: int, *, guessed: bool = False) -> bool:
         """Read a sitemap (following an index down to `sitemap_depth`); True if it was usable."""
@@ -590,11 +595,11 @@ class OutletDiscovery:
         self.ok += 1
         if sitemap.is_index:
             children = [c for c in sitemap.children if self.outlet.owns(c.url)]
-            await self._remember(page, [c.url for c in children])
+            self._remember(page, [c.url for c in children])
             await self._children(children, depth)
         else:
             self._add(list(sitemap.links))
-            await self._remember(page)
+            self._remember(page)
         return True
 
     async def _children(self, children: list[Link], depth: int) -> None:
@@ -629,7 +634,7 @@ class OutletDiscovery:
             self.ok += 1
             self._add([Link(u) for u in found])
             if number == 0:
-                await self._remember(page)
+                self._remember(page)
             current = following if following != current else None
 
     def _add(self, links: list[Link]) -> None:

@@ -24,7 +24,8 @@ from archiver.discover import (
     parse_sitemap,
     sitemaps_in_robots,
 )
-from archiver.frontier import Frontier
+from archiver.frontier import Frontier, SourceValidators
+from archiver.urls import url_key
 from tests.servers import TestServer, static
 
 BASE = "https://news.example.test/"
@@ -324,3 +325,14 @@ def test_frontier_states_attempts_and_validators() -> None:
     assert frontier.saved_links(BASE + "feed/") == ["x"]
     frontier.forget([BASE + "feed/"])
     assert frontier.validators(BASE + "feed/") == {}
+    # Validators are saved with the links read from their source, or not at all.
+    source = SourceValidators(BASE + "feed/", '"v2"', None)
+    unsavable = SourceValidators(BASE + "map.xml", '"m1"', None, [object()])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        frontier.add_many("o", [(BASE + "c", None, None)], [source, unsavable])
+    assert frontier.validators(BASE + "feed/") == {}
+    assert frontier.counts("o")["pending"] == 0  # the link rolled back with the validators
+    assert list(frontier.add_many("o", [(BASE + "c", None, None)], [source])) == [
+        url_key(BASE + "c")
+    ]
+    assert frontier.validators(BASE + "feed/") == {"If-None-Match": '"v2"'}
