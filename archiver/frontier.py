@@ -2,10 +2,12 @@
 
 A URL is `pending` until a fetch settles it: `done` (stored, duplicate or unchanged), `failed`
 (a transient error; tried again on later runs until `max_attempts`) or `gone` (404/410 and
-other permanent errors; never tried again). The attempt is counted before the request goes out,
-so a run killed mid-request still counts it. `validators` keeps the ETag and Last-Modified of
-feeds, sitemaps and listing pages for conditional requests on the next run; they are saved in
-the transaction that adds the links read from those documents (`add_many`), never before.
+other permanent errors; never tried again). An attempt is counted as its request goes out (not
+while the URL waits for its host's turn), so a run killed mid-request still counts it and a
+failed URL tried again is pending until settled: a pending URL out of attempts was cut off
+every time (`cut_off`). `validators` keeps the ETag and Last-Modified of feeds, sitemaps and
+listing pages for conditional requests on the next run; they are saved in the transaction that
+adds the links read from those documents (`add_many`), never before.
 """
 
 from __future__ import annotations
@@ -133,10 +135,13 @@ class Frontier:
         return found
 
     def start(self, url: str) -> None:
-        """Count an attempt before the request goes out."""
+        """Count an attempt as its request goes out; a failed URL is pending again until this
+        attempt settles it (an archived one being refreshed stays done)."""
         with Transaction(self.conn):
             self.conn.execute(
-                "UPDATE frontier SET attempts = attempts + 1 WHERE key = ?", (url_key(url),)
+                "UPDATE frontier SET attempts = attempts + 1,"
+                " state = CASE state WHEN 'failed' THEN 'pending' ELSE state END WHERE key = ?",
+                (url_key(url),),
             )
 
     def finish(self, url: str, state: str, outcome: str, error: str | None = None) -> None:
@@ -156,6 +161,17 @@ class Frontier:
         rows = self.conn.execute(
             f"SELECT {_ENTRY_COLUMNS} FROM frontier"
             " WHERE outlet = ? AND state IN ('pending', 'failed') AND attempts < ?"
+            " ORDER BY discovered_at, rowid",
+            (outlet, max_attempts),
+        ).fetchall()
+        return [Entry(*row) for row in rows]
+
+    def cut_off(self, outlet: str, max_attempts: int) -> list[Entry]:
+        """Pending URLs out of attempts: their last request went out in a run that ended
+        before settling it (killed, or crashed on the page), oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM frontier"
+            " WHERE outlet = ? AND state = 'pending' AND attempts >= ?"
             " ORDER BY discovered_at, rowid",
             (outlet, max_attempts),
         ).fetchall()

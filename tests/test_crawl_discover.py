@@ -307,9 +307,14 @@ def test_frontier_states_attempts_and_validators() -> None:
     frontier.start("https://news.example.test/a")
     frontier.finish("https://news.example.test/a", "failed", "failed", "timed out")
     assert [e.attempts for e in frontier.resumable("o", max_attempts=3)] == [1]
-    frontier.start("https://news.example.test/a")
-    frontier.start("https://news.example.test/a")
+    assert frontier.cut_off("o", max_attempts=3) == []
+    frontier.start("https://news.example.test/a")  # tried again: pending until settled
+    frontier.start("https://news.example.test/a")  # (two runs killed mid-request)
     assert frontier.resumable("o", max_attempts=3) == []  # given up after 3 attempts
+    [cut] = frontier.cut_off("o", max_attempts=3)  # ... and not settled by the last one
+    assert (cut.state, cut.attempts) == ("pending", 3)
+    frontier.finish("https://news.example.test/a", "failed", "failed", "given up")
+    assert frontier.cut_off("o", max_attempts=3) == []
     frontier.add("o", "https://news.example.test/b")
     frontier.finish("https://news.example.test/b", "gone", "failed", "HTTP 410")
     assert frontier.counts("o") == {"pending": 0, "done": 0, "failed": 1, "gone": 1}

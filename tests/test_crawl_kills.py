@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -131,3 +133,78 @@ def test_kill_during_discovery_loses_no_source_links(
     assert third.exit_code == 0 and records(third) == []
     [again] = [r for r in server.log[mark:] if r.path == "/victim"]
     assert again.headers.get("If-None-Match") == '"victim-v1"'
+
+
+# -- kills during the article phase ---------------------------------------------------------
+
+
+def _articles(server: TestServer, count: int, gate: threading.Event) -> dict[str, Any]:
+    """An outlet whose sitemap lists `count` articles; each holds its answer until `gate`."""
+    server.route("/robots.txt", ROBOTS)
+    paths = [f"/a/{n}" for n in range(count)]
+    for n, path in enumerate(paths):
+        server.route(path, gated(gate, html_route(article_page(f"Entry {n}", f"kill-{n}"))))
+    body, content_type = _source("sitemap", server, paths)
+    server.route("/sitemap.xml", static(body, content_type))
+    return {"name": "kills", "url": server.url("/"), "sitemaps": [server.url("/sitemap.xml")]}
+
+
+def _article_requests(server: TestServer) -> list[str]:
+    return [r.path for r in server.log if r.path.startswith("/a/")]
+
+
+def _frontier(archive: Path) -> dict[str, tuple[str, int]]:
+    with sqlite3.connect(archive / "index.sqlite") as conn:
+        rows = conn.execute("SELECT url, state, attempts FROM frontier").fetchall()
+    return {url: (state, attempts) for url, state, attempts in rows}
+
+
+def test_killed_runs_count_only_requests_sent_and_report_what_they_give_up(
+    tmp_path: Path, server: TestServer, gate: threading.Event
+) -> None:
+    # One request at a time, so while the first article's request is held the others wait
+    # their turn in the crawl. Three runs are killed there: only the article whose request
+    # went out has spent attempts, the queued ones are fetched by the next run, and the one
+    # that reached the request in every killed run is given up, and said so, once.
+    count = 8
+    outlet = _articles(server, count, gate)
+    config = write_config(
+        tmp_path,
+        [outlet],
+        fetch={"per_host_concurrency": 1, "concurrency": 1},
+        crawl={"max_attempts": 3},
+    )
+    archive = tmp_path / "archive"
+    for run in range(1, 4):
+        _killed_crawl(
+            config,
+            archive,
+            lambda run=run: len(_article_requests(server)) >= run,  # type: ignore[misc]
+            f"an article request in killed run {run}",
+        )
+    reached = _article_requests(server)
+    assert reached == ["/a/0"] * 3, reached
+    attempts = {url: n for url, (_, n) in _frontier(archive).items()}
+    assert attempts == {server.url(f"/a/{n}"): 3 if n == 0 else 0 for n in range(count)}
+
+    gate.set()
+    result = crawl(config, archive)
+    assert result.exit_code == 3, result.stdout + result.stderr
+    lines = records(result)
+    stored = {r["url"] for r in lines if r["status"] == "stored"}
+    assert stored == {server.url(f"/a/{n}") for n in range(1, count)}
+    [given_up] = [r for r in lines if r["status"] == "failed"]
+    assert given_up["url"] == server.url("/a/0") and given_up["kind"] == "article"
+    assert "given up after 3 attempts" in given_up["error"], given_up["error"]
+    assert "1 failed" in result.stderr
+    assert server.hits("/a/0") == 3  # never asked again
+    assert [server.hits(f"/a/{n}") for n in range(1, count)] == [1] * (count - 1)
+    assert len(stored_ids(archive)) == count - 1
+
+    # Reported once: the next run is quiet about it and requests nothing.
+    mark = len(server.log)
+    again = crawl(config, archive)
+    assert again.exit_code == 0, again.stdout + again.stderr
+    assert records(again) == []
+    assert [r.path for r in server.log[mark:] if r.path.startswith("/a/")] == []
+    assert _frontier(archive)[server.url("/a/0")] == ("failed", 3)

@@ -326,6 +326,29 @@ def test_redirect_out_of_scope_is_a_skip(server: TestServer) -> None:
     assert info.value.permanent and info.value.skip
 
 
+def test_on_send_is_called_once_when_the_request_goes_out(server: TestServer) -> None:
+    # Once per fetch, however many hops and retries; not for robots.txt, nor for a URL that
+    # robots.txt refuses (no request for it goes out).
+    site = install_news_site(server)
+    server.route("/hop", redirect("/flaky", 302))
+    sent: list[int] = []
+
+    async def job(fetcher: Fetcher) -> Page:
+        with pytest.raises(FetchError):
+            await fetcher.fetch(site.private, on_send=lambda: sent.append(len(server.log)))
+        assert sent == []
+        return await fetcher.fetch(server.url("/hop"), on_send=lambda: sent.append(len(server.log)))
+
+    page = run(quick(), job)
+    assert page.status == 200 and [r.path for r in server.log] == [
+        "/robots.txt",
+        "/hop",
+        "/flaky",
+        "/flaky",
+    ]
+    assert sent == [1]  # after robots.txt, before /hop reached the server
+
+
 def test_non_http_urls_fail_cleanly() -> None:
     with pytest.raises(FetchError, match="not an http"):
         fetch_one(quick(), "ftp://example.invalid/file")
