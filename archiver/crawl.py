@@ -24,7 +24,7 @@ import threading
 import time
 from collections import Counter
 from collections.abc import Awaitable, Callable
-from concurrent.futures import Executor, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, TypeVar
@@ -47,7 +47,7 @@ from archiver.discover import (
 from archiver.errors import FetchError
 from archiver.extract import ExtractOptions
 from archiver.fetch import Fetcher
-from archiver.frontier import Frontier
+from archiver.frontier import Frontier, SourceValidators
 from archiver.models import Outcome, Page
 from archiver.pipeline import Extraction, Pipeline, Verdict, check_page, extract_page
 from archiver.store import Store
@@ -233,8 +233,12 @@ class Crawler:
 
     async def _outlet(self, fetcher: Fetcher, outlet: Outlet) -> None:
         try:
-            found, sources_ok = await OutletDiscovery(self, fetcher, outlet).run()
-            queue = await self.db(self._plan, outlet, found)
+            discovery = OutletDiscovery(self, fetcher, outlet)
+            found, sources_ok = await discovery.run()
+            queue, given_up = await self.db(self._plan, outlet, found, discovery.sources)
+            for outcome in given_up:
+                self.summary.counts["failed"] += 1
+                self.emit(Record(outlet.name, "article", outcome))
             if not sources_ok and not queue:
                 self._fail_outlet(outlet, "no feed, sitemap or listing page could be read")
                 return
@@ -276,13 +280,19 @@ class Crawler:
         loop = asyncio.get_running_loop()
         return await loop.run_in_executor(self._writer, functools.partial(fn, *args))
 
-    def _plan(self, outlet: Outlet, found: list[Link]) -> list[Link]:
-        """Which discovered (and left-over) links to fetch now, newest first, capped."""
+    def _plan(
+        self, outlet: Outlet, found: list[Link], sources: list[SourceValidators]
+    ) -> tuple[list[Link], list[Outcome]]:
+        """Which discovered (and left-over) links to fetch now, newest first, capped; and the
+        URLs given up now because their attempts ran out with the last one cut off."""
         wanted: dict[str, Link] = {}
         max_attempts = self.settings.crawl.max_attempts
+        # The sources' validators commit with their links: a kill never leaves a feed that
+        # answers 304 next time while its links are not in the frontier.
         entries = self.frontier.add_many(
-            outlet.name, ((link.url, link.published, link.modified) for link in found)
+            outlet.name, ((link.url, link.published, link.modified) for link in found), sources
         )
+        given_up = self._give_up(outlet, max_attempts)
         keys = [url_key(link.url) for link in found]
         # Which unsettled URLs `archiver fetch` archived already: one query, not one per link.
         in_store = self._archived_keys([k for k in keys if entries[k].state != "done"])
@@ -312,7 +322,33 @@ class Crawler:
         ordered = sorted(wanted.values(), key=_newest_first)
         if self.options.max_articles is not None:
             ordered = ordered[: self.options.max_articles]
-        return ordered
+        return ordered, given_up
+
+    def _give_up(self, outlet: Outlet, max_attempts: int) -> list[Outcome]:
+        """Settle as failed, with an error that says so, the URLs out of attempts whose last
+        request went out in a run that ended before settling it (killed, or crashed on the
+        page): reported once, never requested again (one archived meanwhile by `archiver
+        fetch` is settled as done)."""
+        cut_off = self.frontier.cut_off(outlet.name, max_attempts)
+        if not cut_off or self.pipeline is None:
+            return []
+        stored = self._archived_keys([url_key(entry.url) for entry in cut_off])
+        given_up = []
+        for entry in cut_off:
+            if url_key(entry.url) in stored:
+                self.frontier.finish(entry.url, "done", "unchanged")
+                continue
+            error = FetchError(
+                f"given up after {entry.attempts} attempts, the last cut off before it was"
+                " settled (the run was killed, or crashed on this page)"
+            )
+            assert self.store is not None
+            with self.store.transaction():
+                outcome = self.pipeline.record_failure(entry.url, error)
+                self.frontier.finish(entry.url, "failed", outcome.status, error.message)
+            log.info("failed %s (%s)", entry.url, error.message)
+            given_up.append(outcome)
+        return given_up
 
     def _recent(self, link: Link) -> bool:
         newest = link.newest()
@@ -349,12 +385,25 @@ class Crawler:
 
     async def _article(self, fetcher: Fetcher, outlet: Outlet, link: Link) -> None:
         url = link.url
-        await self.db(self.frontier.start, url)
+        # The attempt counts when the request goes out, not while the URL waits for its
+        # host's turn: a run killed meanwhile has not tried it. Queued on the writer thread
+        # (in order, before this URL's settling) so the request does not wait for the disk.
+        counted: list[Future[None]] = []
+
+        def count_attempt() -> None:
+            counted.append(self._writer.submit(self.frontier.start, url))
+
         try:
-            page = await fetcher.fetch(url, scope=outlet.owns)
+            page = await fetcher.fetch(url, scope=outlet.owns, on_send=count_attempt)
         except FetchError as exc:
-            outcome = await self.db(self._settle_failure, url, exc)
+            if counted:
+                await asyncio.wrap_future(counted[0])
+            # Failed before any request (robots.txt unreachable, say): that counts too.
+            outcome = await self.db(self._settle_failure, url, exc, not counted)
         else:
+            # In the index before extraction: a page that crashes the crawl each time it is
+            # extracted runs out of attempts instead of stopping every later run.
+            await asyncio.wrap_future(counted[0])
             verdict = check_page(page)
             if verdict is not None:
                 result: Extraction = verdict
@@ -414,10 +463,12 @@ class Crawler:
             self.frontier.finish(url, state, outcome.status, outcome.error)
         return outcome
 
-    def _settle_failure(self, url: str, exc: FetchError) -> Outcome:
-        """Log a URL that could not be fetched (robots.txt refusals are skips, not failures)."""
+    def _settle_failure(self, url: str, exc: FetchError, count_attempt: bool = False) -> Outcome:
+        """Log a URL that could not be fetched (policy refusals are skips, not failures)."""
         assert self.pipeline is not None and self.store is not None
         with self.store.transaction():
+            if count_attempt:
+                self.frontier.start(url)
             outcome = self.pipeline.record_failure(url, exc)
             state = "gone" if exc.permanent else "failed"
             self.frontier.finish(url, state, outcome.status, exc.message)
@@ -439,6 +490,7 @@ class OutletDiscovery:
         self.settings = crawler.settings.crawl
         self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
         self.links: list[Link] = []
+        self.sources: list[SourceValidators] = []  # saved with the links, by `Crawler._plan`
         self.ok = 0  # sources read (or unchanged)
         self.sitemaps_seen: set[str] = set()
 
@@ -496,13 +548,12 @@ class OutletDiscovery:
             Record(self.outlet.name, kind, Outcome(url, "failed", None, f"{kind}: {error}"))
         )
 
-    async def _remember(self, page: Page, links: list[str] | None = None) -> None:
-        if self._dry:
-            return
-        etag, modified = page.header("etag"), page.header("last-modified")
-        await self.crawler.db(
-            self.crawler.frontier.save_validators, page.url, etag, modified, links
-        )
+    def _remember(self, page: Page, links: list[str] | None = None) -> None:
+        """Keep a source's validators (and the links to reuse on a 304) for `Crawler._plan`,
+        which saves them in the transaction that puts the links found into the frontier."""
+        if not self._dry:
+            etag, modified = page.header("etag"), page.header("last-modified")
+            self.sources.append(SourceValidators(page.url, etag, modified, links))
 
     async def _unchanged_links(self, url: str) -> list[str]:
         return [] if self._dry else await self.crawler.db(self.crawler.frontier.saved_links, url)
@@ -533,7 +584,7 @@ class OutletDiscovery:
             feeds = []
         guessed = not feeds
         feeds = feeds or [wordpress_feed(home)]
-        await self._remember(page, feeds)
+        self._remember(page, feeds)
         return feeds, guessed
 
     async def _robots_sitemaps(self) -> list[str]:
@@ -562,7 +613,7 @@ class OutletDiscovery:
             return
         self.ok += 1
         self._add(links)
-        await self._remember(page)
+        self._remember(page)
 
     async def _sitemap(self, url: str, depth: int, *, guessed: bool = False) -> bool:
         """Read a sitemap (following an index down to `sitemap_depth`); True if it was usable."""
@@ -590,11 +641,11 @@ class OutletDiscovery:
         self.ok += 1
         if sitemap.is_index:
             children = [c for c in sitemap.children if self.outlet.owns(c.url)]
-            await self._remember(page, [c.url for c in children])
+            self._remember(page, [c.url for c in children])
             await self._children(children, depth)
         else:
             self._add(list(sitemap.links))
-            await self._remember(page)
+            self._remember(page)
         return True
 
     async def _children(self, children: list[Link], depth: int) -> None:
@@ -629,11 +680,17 @@ class OutletDiscovery:
             self.ok += 1
             self._add([Link(u) for u in found])
             if number == 0:
-                await self._remember(page)
+                self._remember(page)
             current = following if following != current else None
 
     def _add(self, links: list[Link]) -> None:
-        self.links.extend(link for link in links if self.outlet.owns(link.url))
+        """Keep the outlet's own links that match its `article_pattern`, whatever their source."""
+        pattern = self.pattern
+        self.links.extend(
+            link
+            for link in links
+            if self.outlet.owns(link.url) and (pattern is None or pattern.search(link.url))
+        )
 
 
 def parse_since(value: str) -> datetime:

@@ -48,13 +48,14 @@ class StoreError(ArchiverError):
 class FetchError(ArchiverError):
     """A URL could not be fetched; `permanent` errors are not retried on later runs.
 
-    `robots`: robots.txt refuses the URL, so it was skipped by choice rather than failed.
+    `skip`: not fetched by policy (robots.txt refuses it, or it redirects off the outlet's
+    hosts), so it was skipped by choice rather than failed.
     """
 
-    def __init__(self, message: str, *, permanent: bool = False, robots: bool = False) -> None:
+    def __init__(self, message: str, *, permanent: bool = False, skip: bool = False) -> None:
         super().__init__(message)
         self.permanent = permanent
-        self.robots = robots
+        self.skip = skip
 
 
 class ExtractError(ArchiverError):

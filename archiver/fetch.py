@@ -90,26 +90,32 @@ class Fetcher:
         headers: dict[str, str] | None = None,
         *,
         scope: Callable[[str], bool] | None = None,
+        on_send: Callable[[], None] | None = None,
     ) -> Page:
         """GET `url`, following redirects (each hop obeys robots and host limits).
 
         Returns the final response whatever its status (after retries for 429/5xx); raises
         `FetchError` for robots.txt refusals, network failures, redirect loops and oversized bodies.
-        With `scope`, a redirect to a URL it rejects (another outlet's host) is not followed.
+        With `scope`, a redirect to a URL it rejects (another outlet's host) is not followed
+        (a skip, as a robots.txt refusal is). `on_send` is called once, when the first request
+        is about to go out: after robots.txt and the wait for the host's turn.
         """
+        first_send = _once(on_send) if on_send is not None else None
         current = url
         for hop in range(MAX_REDIRECTS + 1):
             _check_scheme(current)
             if hop and scope is not None and not scope(current):
-                raise FetchError(f"redirected off the outlet's hosts to {current}", permanent=True)
+                raise FetchError(
+                    f"redirected off the outlet's hosts to {current}: not followed",
+                    permanent=True,
+                    skip=True,
+                )
             if self.settings.respect_robots and not await self.allowed(current):
                 unreadable = self._host(current).robots_error
                 if unreadable is not None:  # the host is down, not refusing: retry on a later run
                     raise FetchError(f"{unreadable} (for {current})")
-                raise FetchError(
-                    f"disallowed by robots.txt: {current}", permanent=True, robots=True
-                )
-            page = await self._with_retries(current, headers or {})
+                raise FetchError(f"disallowed by robots.txt: {current}", permanent=True, skip=True)
+            page = await self._with_retries(current, headers or {}, first_send)
             location = page.header("location")
             if page.status in REDIRECT_STATUSES and location:
                 try:
@@ -206,12 +212,14 @@ class Fetcher:
             page = await self._with_retries(urljoin(page.final_url, location.strip()), {})
         return page  # still a redirect after that: "unavailable", which allows everything
 
-    async def _with_retries(self, url: str, headers: dict[str, str]) -> Page:
+    async def _with_retries(
+        self, url: str, headers: dict[str, str], on_send: Callable[[], None] | None = None
+    ) -> Page:
         attempts = self.settings.retries + 1
         for attempt in range(attempts):
             last = attempt == attempts - 1
             try:
-                page = await self._request(url, headers)
+                page = await self._request(url, headers, on_send)
             except TransportError as exc:
                 if last:
                     raise FetchError(
@@ -234,12 +242,16 @@ class Fetcher:
                 await asyncio.sleep(_backoff(attempt))
         raise AssertionError("unreachable")  # pragma: no cover
 
-    async def _request(self, url: str, headers: dict[str, str]) -> Page:
+    async def _request(
+        self, url: str, headers: dict[str, str], on_send: Callable[[], None] | None = None
+    ) -> Page:
         host = self._host(url)
         pool = self._pool(host, url)  # before booking a start: an httpx client is slow to build
         async with host.slots:
             await self._wait_turn(host)
             async with self._global:
+                if on_send is not None:
+                    on_send()
                 return await self._get(pool, url, headers)
 
     async def _wait_turn(self, host: _Host) -> None:
@@ -284,6 +296,19 @@ class Fetcher:
             request_headers=tuple(response.request_headers),
             http_version=response.http_version,
         )
+
+
+def _once(callback: Callable[[], None]) -> Callable[[], None]:
+    """`callback`, called on the first call only (a fetch's redirects and retries send more)."""
+    called = False
+
+    def call() -> None:
+        nonlocal called
+        if not called:
+            called = True
+            callback()
+
+    return call
 
 
 def _check_scheme(url: str) -> None:

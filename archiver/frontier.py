@@ -2,9 +2,12 @@
 
 A URL is `pending` until a fetch settles it: `done` (stored, duplicate or unchanged), `failed`
 (a transient error; tried again on later runs until `max_attempts`) or `gone` (404/410 and
-other permanent errors; never tried again). The attempt is counted before the request goes out,
-so a run killed mid-request still counts it. `validators` keeps the ETag and Last-Modified of
-feeds, sitemaps and listing pages for conditional requests on the next run.
+other permanent errors; never tried again). An attempt is counted as its request goes out (not
+while the URL waits for its host's turn), so a run killed mid-request still counts it and a
+failed URL tried again is pending until settled: a pending URL out of attempts was cut off
+every time (`cut_off`). `validators` keeps the ETag and Last-Modified of feeds, sitemaps and
+listing pages for conditional requests on the next run; they are saved in the transaction that
+adds the links read from those documents (`add_many`), never before.
 """
 
 from __future__ import annotations
@@ -44,6 +47,16 @@ CREATE TABLE IF NOT EXISTS validators (
 """
 
 STATES = ("pending", "done", "failed", "gone")
+
+
+@dataclass(frozen=True)
+class SourceValidators:
+    """A feed, sitemap or listing page's validators, and the links to reuse on a 304."""
+
+    url: str
+    etag: str | None
+    last_modified: str | None
+    links: list[str] | None = None  # a home page's feeds, a sitemap index's children
 
 
 @dataclass(frozen=True)
@@ -88,10 +101,17 @@ class Frontier:
         return self.add_many(outlet, [(url, published, modified)])[url_key(url)]
 
     def add_many(
-        self, outlet: str, links: Iterable[tuple[str, datetime | None, datetime | None]]
+        self,
+        outlet: str,
+        links: Iterable[tuple[str, datetime | None, datetime | None]],
+        sources: Iterable[SourceValidators] = (),
     ) -> dict[str, Entry]:
         """Record discovered (url, published, modified) in one transaction, keeping each URL's
-        first row (its dates fill in, never erase); the current entries, by url_key."""
+        first row (its dates fill in, never erase); the current entries, by url_key.
+
+        The validators of the `sources` the links were read from commit in the same
+        transaction: a kill at any moment leaves either both or neither.
+        """
         rows = [(url_key(u), u, outlet, _iso(p), _iso(m), _now()) for u, p, m in links]
         with Transaction(self.conn):
             self.conn.executemany(
@@ -101,6 +121,8 @@ class Frontier:
                 " modified = COALESCE(excluded.modified, modified)",
                 rows,
             )
+            for source in sources:
+                self.save_validators(source.url, source.etag, source.last_modified, source.links)
         found: dict[str, Entry] = {}
         keys = list(dict.fromkeys(row[0] for row in rows))
         for start in range(0, len(keys), 500):  # SQLite caps the number of parameters
@@ -113,10 +135,13 @@ class Frontier:
         return found
 
     def start(self, url: str) -> None:
-        """Count an attempt before the request goes out."""
+        """Count an attempt as its request goes out; a failed URL is pending again until this
+        attempt settles it (an archived one being refreshed stays done)."""
         with Transaction(self.conn):
             self.conn.execute(
-                "UPDATE frontier SET attempts = attempts + 1 WHERE key = ?", (url_key(url),)
+                "UPDATE frontier SET attempts = attempts + 1,"
+                " state = CASE state WHEN 'failed' THEN 'pending' ELSE state END WHERE key = ?",
+                (url_key(url),),
             )
 
     def finish(self, url: str, state: str, outcome: str, error: str | None = None) -> None:
@@ -136,6 +161,17 @@ class Frontier:
         rows = self.conn.execute(
             f"SELECT {_ENTRY_COLUMNS} FROM frontier"
             " WHERE outlet = ? AND state IN ('pending', 'failed') AND attempts < ?"
+            " ORDER BY discovered_at, rowid",
+            (outlet, max_attempts),
+        ).fetchall()
+        return [Entry(*row) for row in rows]
+
+    def cut_off(self, outlet: str, max_attempts: int) -> list[Entry]:
+        """Pending URLs out of attempts: their last request went out in a run that ended
+        before settling it (killed, or crashed on the page), oldest first."""
+        rows = self.conn.execute(
+            f"SELECT {_ENTRY_COLUMNS} FROM frontier"
+            " WHERE outlet = ? AND state = 'pending' AND attempts >= ?"
             " ORDER BY discovered_at, rowid",
             (outlet, max_attempts),
         ).fetchall()

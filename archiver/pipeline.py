@@ -240,9 +240,9 @@ class Pipeline:
         return Outcome(page.url, verdict.status, None, verdict.error)
 
     def record_failure(self, url: str, error: FetchError) -> Outcome:
-        """Log a URL that could not be fetched at all: failed, or skipped when robots.txt
-        refuses it (a refusal is the site's choice, not a failure)."""
-        status = "skipped" if error.robots else "failed"
+        """Log a URL that could not be fetched at all: failed, or skipped when policy refuses
+        it (robots.txt, a redirect off the outlet's hosts: a choice, not a failure)."""
+        status = "skipped" if error.skip else "failed"
         row = FetchRow(url=url, outcome=status, fetched_at=utc_now(), error=error.message)
         self.store.log_fetch(row)
         return Outcome(url, status, None, error.message)

@@ -508,14 +508,64 @@ def test_pagination_stops_at_the_configured_depth(
 
 
 def test_redirect_off_the_outlet_is_not_followed(tmp_path: Path, servers: list[TestServer]) -> None:
+    # Policy, like a robots.txt refusal: skipped (no exit 3 on every run), and not asked again.
     srv, elsewhere = servers[0], servers[4]
     outlet = _many_articles(srv, 1)
     srv.route("/a/0", lambda ex: ex.send(302, b"", None, [("Location", elsewhere.url("/x"))]))
-    result = crawl(write_config(tmp_path, [outlet]), tmp_path / "archive")
-    assert result.exit_code == 3
+    config, archive = write_config(tmp_path, [outlet]), tmp_path / "archive"
+    result = crawl(config, archive)
+    assert result.exit_code == 0, result.stdout + result.stderr
     [line] = records(result)
-    assert line["status"] == "failed" and "redirected off the outlet's hosts" in line["error"]
+    assert line["status"] == "skipped", line
+    assert (
+        line["error"] == f"redirected off the outlet's hosts to {elsewhere.url('/x')}: not followed"
+    )
+    assert "0 failed, 1 skipped" in result.stderr
     assert elsewhere.log == []
+    again = crawl(config, archive)
+    assert again.exit_code == 0 and records(again) == []
+    assert srv.hits("/a/0") == 1
+
+
+def test_article_pattern_filters_feed_and_sitemap_links(
+    tmp_path: Path, servers: list[TestServer]
+) -> None:
+    # "only matches are fetched as articles", whichever source found the link.
+    srv = servers[0]
+    posts = ["/news/1", "/news/2", "/news/3"]
+    others = ["/tag/bridges", "/about", "/news/4/photos"]
+    for path in posts + others:
+        srv.route(path, html_route(article_page(f"Page {path}", path)))
+    feed = "".join(f"<item><title>t</title><link>{srv.url(p)}</link></item>" for p in posts[:2])
+    feed += "".join(f"<item><title>t</title><link>{srv.url(p)}</link></item>" for p in others)
+    srv.route(
+        "/feed/",
+        static(f'<rss version="2.0"><channel><title>f</title>{feed}</channel></rss>', "text/xml"),
+    )
+    locs = "".join(f"<url><loc>{srv.url(p)}</loc></url>" for p in [posts[2], others[0]])
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    srv.route("/sitemap.xml", static(f"<urlset {ns}>{locs}</urlset>", "application/xml"))
+    outlet = {
+        "name": "patterned",
+        "url": srv.url("/"),
+        "feeds": [srv.url("/feed/")],
+        "sitemaps": [srv.url("/sitemap.xml")],
+        "article_pattern": r"/news/\d+$",
+    }
+    config, archive = write_config(tmp_path, [outlet]), tmp_path / "archive"
+    dry = crawl(config, archive, "--dry-run")
+    assert sorted(r["url"] for r in records(dry)) == [srv.url(p) for p in posts]
+    result = crawl(config, archive)
+    assert result.exit_code == 0, result.stdout + result.stderr
+    assert sorted(r["url"] for r in records(result)) == [srv.url(p) for p in posts]
+    assert {p: srv.hits(p) for p in posts + others} == {
+        **{p: 1 for p in posts},
+        **{p: 0 for p in others},
+    }
+    with sqlite3.connect(archive / "index.sqlite") as conn:
+        assert sorted(row[0] for row in conn.execute("SELECT url FROM frontier")) == [
+            srv.url(p) for p in posts
+        ]
 
 
 def test_robots_crawl_delay_is_obeyed(tmp_path: Path, server: TestServer) -> None:

@@ -24,7 +24,8 @@ from archiver.discover import (
     parse_sitemap,
     sitemaps_in_robots,
 )
-from archiver.frontier import Frontier
+from archiver.frontier import Frontier, SourceValidators
+from archiver.urls import url_key
 from tests.servers import TestServer, static
 
 BASE = "https://news.example.test/"
@@ -306,9 +307,14 @@ def test_frontier_states_attempts_and_validators() -> None:
     frontier.start("https://news.example.test/a")
     frontier.finish("https://news.example.test/a", "failed", "failed", "timed out")
     assert [e.attempts for e in frontier.resumable("o", max_attempts=3)] == [1]
-    frontier.start("https://news.example.test/a")
-    frontier.start("https://news.example.test/a")
+    assert frontier.cut_off("o", max_attempts=3) == []
+    frontier.start("https://news.example.test/a")  # tried again: pending until settled
+    frontier.start("https://news.example.test/a")  # (two runs killed mid-request)
     assert frontier.resumable("o", max_attempts=3) == []  # given up after 3 attempts
+    [cut] = frontier.cut_off("o", max_attempts=3)  # ... and not settled by the last one
+    assert (cut.state, cut.attempts) == ("pending", 3)
+    frontier.finish("https://news.example.test/a", "failed", "failed", "given up")
+    assert frontier.cut_off("o", max_attempts=3) == []
     frontier.add("o", "https://news.example.test/b")
     frontier.finish("https://news.example.test/b", "gone", "failed", "HTTP 410")
     assert frontier.counts("o") == {"pending": 0, "done": 0, "failed": 1, "gone": 1}
@@ -324,3 +330,14 @@ def test_frontier_states_attempts_and_validators() -> None:
     assert frontier.saved_links(BASE + "feed/") == ["x"]
     frontier.forget([BASE + "feed/"])
     assert frontier.validators(BASE + "feed/") == {}
+    # Validators are saved with the links read from their source, or not at all.
+    source = SourceValidators(BASE + "feed/", '"v2"', None)
+    unsavable = SourceValidators(BASE + "map.xml", '"m1"', None, [object()])  # type: ignore[list-item]
+    with pytest.raises(TypeError):
+        frontier.add_many("o", [(BASE + "c", None, None)], [source, unsavable])
+    assert frontier.validators(BASE + "feed/") == {}
+    assert frontier.counts("o")["pending"] == 0  # the link rolled back with the validators
+    assert list(frontier.add_many("o", [(BASE + "c", None, None)], [source])) == [
+        url_key(BASE + "c")
+    ]
+    assert frontier.validators(BASE + "feed/") == {"If-None-Match": '"v2"'}

@@ -67,7 +67,7 @@ def test_robots_disallow_is_obeyed_for_given_urls(server: TestServer) -> None:
     site = install_news_site(server)
     with pytest.raises(FetchError, match="robots.txt") as info:
         fetch_one(quick(), site.private)
-    assert info.value.permanent
+    assert info.value.permanent and info.value.skip  # policy: skipped, not failed
     assert server.hits("/private/leak") == 0
     assert server.hits("/robots.txt") == 1
 
@@ -315,6 +315,40 @@ def test_redirect_chain_and_loop(server: TestServer) -> None:
     server.route("/loop", redirect("/loop", 302))
     with pytest.raises(FetchError, match="redirects"):
         fetch_one(quick(respect_robots=False), server.url("/loop"))
+
+
+def test_redirect_out_of_scope_is_a_skip(server: TestServer) -> None:
+    server.route("/moved", redirect("http://elsewhere.invalid/story", 301))
+    scope = server.url("/").startswith
+    with pytest.raises(FetchError) as info:
+        run(quick(respect_robots=False), lambda f: f.fetch(server.url("/moved"), scope=scope))
+    assert info.value.message == (
+        "redirected off the outlet's hosts to http://elsewhere.invalid/story: not followed"
+    )
+    assert info.value.permanent and info.value.skip
+
+
+def test_on_send_is_called_once_when_the_request_goes_out(server: TestServer) -> None:
+    # Once per fetch, however many hops and retries; not for robots.txt, nor for a URL that
+    # robots.txt refuses (no request for it goes out).
+    site = install_news_site(server)
+    server.route("/hop", redirect("/flaky", 302))
+    sent: list[int] = []
+
+    async def job(fetcher: Fetcher) -> Page:
+        with pytest.raises(FetchError):
+            await fetcher.fetch(site.private, on_send=lambda: sent.append(len(server.log)))
+        assert sent == []
+        return await fetcher.fetch(server.url("/hop"), on_send=lambda: sent.append(len(server.log)))
+
+    page = run(quick(), job)
+    assert page.status == 200 and [r.path for r in server.log] == [
+        "/robots.txt",
+        "/hop",
+        "/flaky",
+        "/flaky",
+    ]
+    assert sent == [1]  # after robots.txt, before /hop reached the server
 
 
 def test_non_http_urls_fail_cleanly() -> None:
