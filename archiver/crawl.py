@@ -490,6 +490,7 @@ class OutletDiscovery:
         self.settings = crawler.settings.crawl
         self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
         self.links: list[Link] = []
+        self.unmatched: list[str] = []  # the outlet's links `article_pattern` turned away
         self.sources: list[SourceValidators] = []  # saved with the links, by `Crawler._plan`
         self.ok = 0  # sources read (or unchanged)
         self.sitemaps_seen: set[str] = set()
@@ -511,6 +512,15 @@ class OutletDiscovery:
         for url in guessed_sitemaps:  # WordPress core's first, then the common name
             if await self._sitemap(url, 0, guessed=True):
                 break
+        if self.unmatched and not self.links:
+            # A pattern that matches none of what the outlet lists is most likely out of date
+            # (the site changed its permalinks): a failure to fix, not nothing new to archive.
+            self._report(
+                outlet.url,
+                "outlet",
+                f"article_pattern matches none of the {len(self.unmatched)} links found "
+                f"(such as {self.unmatched[0]})",
+            )
         return self.links, self.ok > 0
 
     # -- fetching a source ---------------------------------------------------------------
@@ -686,11 +696,13 @@ class OutletDiscovery:
     def _add(self, links: list[Link]) -> None:
         """Keep the outlet's own links that match its `article_pattern`, whatever their source."""
         pattern = self.pattern
-        self.links.extend(
-            link
-            for link in links
-            if self.outlet.owns(link.url) and (pattern is None or pattern.search(link.url))
-        )
+        for link in links:
+            if not self.outlet.owns(link.url):
+                continue
+            if pattern is None or pattern.search(link.url):
+                self.links.append(link)
+            else:
+                self.unmatched.append(link.url)
 
 
 def parse_since(value: str) -> datetime:

@@ -568,6 +568,19 @@ def test_article_pattern_filters_feed_and_sitemap_links(
         ]
 
 
+def test_a_pattern_matching_none_of_the_links_found_is_a_failure(
+    tmp_path: Path, server: TestServer
+) -> None:
+    # The site moved to new permalinks: archiving nothing must not pass for "nothing new".
+    outlet = {**_many_articles(server, 3), "article_pattern": r"/archives/\d+"}
+    result = crawl(write_config(tmp_path, [outlet]), tmp_path / "archive")
+    assert result.exit_code == 3, result.stdout + result.stderr
+    (failure,) = [r for r in records(result) if r["status"] == "failed"]
+    assert failure["kind"] == "outlet"
+    assert "article_pattern matches none of the 3 links found" in failure["error"]
+    assert "1 failed" in result.stderr
+
+
 def test_robots_crawl_delay_is_obeyed(tmp_path: Path, server: TestServer) -> None:
     outlet = _many_articles(server, 3)
     server.route("/robots.txt", static("User-agent: *\nCrawl-delay: 0.4\n", "text/plain"))
