@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from archiver.normalize import match_key
 
 # Separators between a headline and a site name: spaced dashes, bars, bullets, colons, guillemets.
-# A dash needs a space on at least one side ("بلدي نيوز- "), so "Al-Assad" stays whole.
-_SEPARATOR = re.compile(r"\s+[-–—|•·:»«~/]\s+|\s*[|•·»«]\s*|\s+::\s+|\s*[-–—]\s+|\s+[-–—]\s*")
+# A dash needs a space on at least one side ("بلدي نيوز- "), so "Al-Assad" stays whole; a
+# guillemet spaces on both sides, since «» are the quotation marks of Arabic headlines
+# ("«الإدارة الذاتية» تفرض …", "وزير الخارجية لـ«سانا»").
+_SEPARATOR = re.compile(r"\s+[-–—|•·:»«~/]\s+|\s*[|•·]\s*|\s+::\s+|\s*[-–—]\s+|\s+[-–—]\s*")
 
 
 # Longest site name taken seriously, in words.

@@ -136,3 +136,19 @@ def test_site_names_match_whole_words_only() -> None:
     assert strip_affixes("Hasana News - Water returns", names, TitleAffixes()) == (
         "Hasana News - Water returns"
     )
+
+
+def test_guillemets_quote_inside_a_headline_are_no_separators() -> None:
+    names = {match_key("عنب بلدي"), match_key("سانا")}
+    for headline in (
+        "«الإدارة الذاتية» تفرض حظر تجول في المدينة",
+        "مصدر أمني يكشف تفاصيل الهجوم لـ«عنب بلدي»",
+        "وزير الخارجية لـ«سانا»: الحوار مستمر",
+        "«عنب بلدي» تفوز بجائزة الصحافة",
+    ):
+        assert strip_affixes(headline, names, TitleAffixes()) == headline
+        assert strip_affixes(f"{headline} - عنب بلدي", names, TitleAffixes()) == headline
+    # spaced, a guillemet still parts a site name from the headline
+    assert strip_affixes(f"{HEADLINE} » Enab Olive", {match_key("Enab Olive")}, TitleAffixes()) == (
+        HEADLINE
+    )
