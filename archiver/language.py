@@ -56,8 +56,12 @@ _SCRIPT_PATTERNS = tuple(
 # Languages also written in Latin letters (Kurmanji Kurdish on Hawar's /kr/ edition).
 _LATIN_TOO = {"ku"}
 # Letters that Arabic does not use: Persian (پ چ ژ گ) and Sorani Kurdish (ە ۆ ێ ڵ ڕ).
-_PERSIAN = set("پچژگ")
-_KURDISH = set("ەۆێڵڕ")
+_PERSIAN = "پچژگ"
+_KURDISH = "ەۆێڵڕ"
+# Persian and Kurdish write yeh and kaf as ی and ک; Arabic as ي/ى and ك, and has ة.
+_PERSIAN_FORMS = "یک"
+_ARABIC_FORMS = "يىكة"
+_ARABIC_LETTERS = re.compile("[\u0621-\u064a\u0671-\u06d3]")
 _STOPWORDS = {
     "en": "the of and to in is that for on with as was by it at from are this be have",
     "fr": "le la les de des et est un une du que pour dans sur pas au avec il ce qui",
@@ -68,6 +72,8 @@ _STOPWORDS = {
     "nl": "de het een van en is dat op te in niet zijn voor met die",
     "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke",
     "tr": "ve bir bu da de için ile olarak çok daha gibi ama olan",
+    # Kurmanji Kurdish (North Press's and Hawar's Latin-script editions)
+    "ku": "û ji li di bi ku ya yê ên ev vê wî wê jî ser hat kir bû dike dibe hatin kirin",
 }
 _STOPWORD_LANGS: dict[str, list[str]] = {}
 for _lang, _words in _STOPWORDS.items():
@@ -107,16 +113,31 @@ def detect_language(text: str, declared: Iterable[str] = ()) -> str | None:
                     else tag
                 )
         return guess
+    if script == "arabic":
+        return _arabic_script_language(text, tags)
     for tag in tags:
         if tag in _SCRIPT_LANGS.get(script, set()):
             return tag
-    if script == "arabic":
-        sample = set(text[:4000])
-        if sample & _KURDISH:
-            return "ku"
-        if sample & _PERSIAN:
-            return "fa"
     return _SCRIPT_DEFAULT.get(script)
+
+
+def _arabic_script_language(text: str, tags: list[str]) -> str:
+    """Arabic, Persian or Sorani Kurdish by the letters each uses and the others do not; a
+    declared tag only decides what the letters cannot (Urdu, Pashto, ...). Sites get the tag
+    wrong both ways: Sorani pages under `lang="ar"`, Arabic pages under a theme's "ku" or "fa"."""
+    sample = text[:4000]
+    letters = max(1, len(_ARABIC_LETTERS.findall(sample)))
+
+    def share(chars: str) -> float:
+        return sum(sample.count(c) for c in chars) / letters
+
+    if share(_KURDISH) >= 0.005:
+        return "ku"
+    if share(_PERSIAN) >= 0.005 or share(_PERSIAN_FORMS) > share(_ARABIC_FORMS):
+        # Urdu, Pashto and others share Persian's letters: their tag decides
+        others = _SCRIPT_LANGS["arabic"] - {"ar", "fa", "ku"}
+        return next((t for t in tags if t in others), "fa")
+    return "ar"
 
 
 def _votes(text: str) -> Counter[str]:

@@ -13,6 +13,12 @@ ENGLISH = (
 FRENCH = "Les habitants ont dit que les travaux sur le réseau de la ville sont enfin commencés."
 PERSIAN = "گزارش‌ها نشان می‌دهد که پروژه آب در این شهر پس از چند هفته آغاز شد و مردم منتظر هستند."
 SORANI = "هەواڵەکان دەڵێن کە پڕۆژەی ئاو لەم شارە دەستی پێکرد و خەڵک چاوەڕێن."
+KURMANJI = (
+    "Meclîsa herêmî ya bajêr ragihand ku xebatên çêkirina tora avê dest pê kirin û dê di nava "
+    "deh rojan de bi dawî bibin. Li gorî daxuyaniyê, ev kar ji aliyê şaredariyê ve tê kirin û "
+    "ji bo gelê herêmê girîng e, lê hîn jî gelek malbat bê av in."
+)
+URDU = "شہر میں پانی کے منصوبے پر کام کئی ہفتوں کے بعد شروع ہو گیا ہے اور لوگ انتظار کر رہے ہیں۔"
 
 
 @pytest.mark.parametrize(
@@ -30,6 +36,18 @@ SORANI = "هەواڵەکان دەڵێن کە پڕۆژەی ئاو لەم شارە
         (PERSIAN, ["fa-IR"], "fa"),
         (PERSIAN, [], "fa"),
         (SORANI, [], "ku"),
+        # Sites get Arabic-script tags wrong both ways: the letters decide among ar, fa, ku
+        (SORANI, ["ar"], "ku"),
+        (SORANI, ["ckb"], "ku"),
+        (ARABIC, ["ku"], "ar"),
+        (ARABIC, ["fa-IR"], "ar"),
+        (PERSIAN, ["ar"], "fa"),
+        (URDU, ["ur"], "ur"),  # what the letters cannot tell, the tag does
+        # Kurmanji, written in Latin letters (North Press /ku/, Hawar /kr/)
+        (KURMANJI, [], "ku"),
+        (KURMANJI, ["ar"], "ku"),
+        (KURMANJI, ["ku"], "ku"),
+        (KURMANJI * 2, ["en-US"], "ku"),
         ("", ["ar"], "ar"),
         ("12345", [], None),
     ],
