@@ -190,8 +190,10 @@ class Pipeline:
             outcome = self.store_article(page, article, exchange)
             if outcome.status == "stored":
                 # lines and title affixes that recur across the outlet become its boilerplate
+                # (an id counts once: an updated text of a stored article adds nothing)
                 observe_article(
                     self.store.conn,
+                    article.id,
                     article.outlet,
                     extracted.text,
                     extracted.removed,

@@ -204,6 +204,7 @@ class Store:
             (str(SCHEMA_VERSION),),
         )
         self._repair_warcs()
+        self._backfill_learned_articles()
         self._write_stale_sidecars(
             {row[0] for row in self.conn.execute("SELECT id FROM stale_sidecars")}
         )
@@ -218,6 +219,18 @@ class Store:
         for path in (self.root / "warc").glob("*.warc.gz"):
             if path.name not in known:
                 path.unlink()
+
+    def _backfill_learned_articles(self) -> None:
+        """In an archive from before `learned_articles`, mark every article already stored as
+        counted, so its next update does not count it again (a one-off: the table is then not
+        empty). Counts that earlier updates inflated are left as they are: correcting them
+        would mean reading every stored text again, and the share they need grows with the
+        outlet's articles while they stay fixed."""
+        if self.conn.execute("SELECT 1 FROM learned_articles LIMIT 1").fetchone() is None:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO learned_articles (id) SELECT DISTINCT article_id "
+                "FROM fetches WHERE outcome = 'stored' AND article_id IS NOT NULL"
+            )
 
     def close(self) -> None:
         """Close the WARC file, the database and release the lock."""
