@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS versions (
     sha256 TEXT NOT NULL,
     path TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS versions_article ON versions (article_id);
 CREATE TABLE IF NOT EXISTS fetches (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     url TEXT NOT NULL,
@@ -367,9 +368,7 @@ class Store:
             else None
         )
         if previous is not None:
-            relpath = f"{relpath}.{_stamp(article.fetched_at)}"
-            if relpath == previous["path"]:
-                relpath += "-1"
+            relpath = self._unused_path(article.id, f"{relpath}.{_stamp(article.fetched_at)}")
         record = _json(article.to_dict(with_text=False))  # the sidecar and the index's copy
         write_atomically(text_path(self.root, relpath), article.text, fsync=self.fsync)
         write_atomically(self.root / f"{relpath}.json", record, fsync=self.fsync)
@@ -402,7 +401,9 @@ class Store:
 
     def _keep_version(self, version: Article) -> None:
         """Write an earlier text of an article to its own stamped files and record it."""
-        relpath = f"{_article_path(version)}.{_stamp(version.fetched_at)}"
+        relpath = self._unused_path(
+            version.id, f"{_article_path(version)}.{_stamp(version.fetched_at)}"
+        )
         write_atomically(text_path(self.root, relpath), version.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json",
@@ -410,6 +411,24 @@ class Store:
             fsync=self.fsync,
         )
         self._record_version(version.id, version.fetched_at, version.sha256, relpath)
+
+    def _unused_path(self, article_id: str, relpath: str) -> str:
+        """`relpath`, or it with -1, -2 … appended, so that it is none of the paths the index
+        holds for this article (its current text or a version): texts fetched in the same
+        second share a stamp, and a file the index points at is never overwritten."""
+        taken = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT path FROM articles WHERE id = ?1 UNION SELECT path FROM versions "
+                "WHERE article_id = ?1",
+                (article_id,),
+            )
+        }
+        candidate, n = relpath, 0
+        while candidate in taken:
+            n += 1
+            candidate = f"{relpath}-{n}"
+        return candidate
 
     def _record_version(self, article_id: str, fetched_at: str, sha256: str, path: str) -> None:
         self.conn.execute(
