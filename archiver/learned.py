@@ -3,6 +3,10 @@
 A line that recurs verbatim (after `fold`) on many articles of one outlet is a slogan, a
 disclaimer or a donation appeal, not news; a title segment shared by most of an outlet's
 titles (" - It's Over 9000!") is the site's name. Counts live in the archive's SQLite index.
+
+Each article (one id, so one URL) counts once, however often it is stored again: a developing
+story updated five times is one article whose lines were seen once, not five articles. The ids
+already counted are kept in `learned_articles`.
 """
 
 from __future__ import annotations
@@ -30,6 +34,8 @@ CREATE TABLE IF NOT EXISTS learned_line_counts (
     last_seen INTEGER NOT NULL,            -- the outlet's article count when last seen
     PRIMARY KEY (outlet, key)
 ) WITHOUT ROWID;
+-- Articles already counted above: a later store of the same id (an updated text) adds nothing.
+CREATE TABLE IF NOT EXISTS learned_articles (id TEXT PRIMARY KEY) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS learned_affixes (
     outlet TEXT NOT NULL,
     side TEXT NOT NULL,                    -- prefix | suffix
@@ -83,22 +89,32 @@ def observe_lines(conn: sqlite3.Connection, outlet: str, text: str) -> None:
 
 def observe_article(
     conn: sqlite3.Connection,
+    article_id: str,
     outlet: str,
     text: str,
     removed: Iterable[Removal] = (),
     html_title: str | None = None,
-) -> None:
-    """Observe a stored article: its text plus the lines already removed as learned, and its title.
+) -> bool:
+    """Observe a stored article: its text plus the lines already removed as learned, and its
+    title; unless this article id was observed before. Says whether it was counted.
 
-    Learned lines are removed before storing, so they are counted back in here; otherwise a
-    learned line would stop being seen and fall below the threshold. Lines and title are
-    counted in one transaction.
+    Only the first store of an id counts: each count then means one more article, which is
+    what the thresholds assume; counting every update of one story let its own paragraphs
+    pass them on a small outlet, and then be stripped from it. Learned lines are removed
+    before storing, so they are counted back in here; otherwise a learned line would stop
+    being seen and fall below the threshold. Lines and title are counted in one transaction.
     """
     again = [r.text for r in removed if r.reason == "learned-line"]
     with Transaction(conn):
+        first = conn.execute(
+            "INSERT INTO learned_articles (id) VALUES (?) ON CONFLICT(id) DO NOTHING", (article_id,)
+        ).rowcount
+        if not first:
+            return False
         observe_lines(conn, outlet, "\n".join([text, *again]))
         if html_title:
             observe_title(conn, outlet, html_title)
+    return True
 
 
 def learned_options(conn: sqlite3.Connection, outlet: str) -> tuple[frozenset[str], TitleAffixes]:

@@ -190,8 +190,10 @@ class Pipeline:
             outcome = self.store_article(page, article, exchange)
             if outcome.status == "stored":
                 # lines and title affixes that recur across the outlet become its boilerplate
+                # (an id counts once: an updated text of a stored article adds nothing)
                 observe_article(
                     self.store.conn,
+                    article.id,
                     article.outlet,
                     extracted.text,
                     extracted.removed,
@@ -210,17 +212,21 @@ class Pipeline:
         if existing is not None and existing.sha256 == article.sha256:
             self.store.log_fetch(self._fetch_row(page, "unchanged", article_id=existing.id))
             return Outcome(page.url, "unchanged", existing)
-        if existing is not None and article.fetched_at < existing.fetched_at:
-            # A capture older than the stored text (WARCs are imported in any order) is
-            # history: it becomes a version, the newer record stays current.
+        if existing is not None and article.fetched_at <= existing.fetched_at:
             row = self._fetch_row(page, "unchanged", article_id=existing.id)
             if self.store.has_version(article.id, article.sha256):
+                # a text already kept (the same WARC imported again): nothing to store
                 self.store.log_fetch(row)
-            else:
+                return Outcome(page.url, "unchanged", existing)
+            if article.fetched_at < existing.fetched_at:
+                # A capture older than the stored text (WARCs are imported in any order) is
+                # history: it becomes a version, the newer record stays current.
                 location = self.store.write_warc(page, exchange)
                 article.warc_file, article.warc_record_id = location.filename, location.record_id
                 self.store.add_version(article, fetch=replace(row, warc=location))
-            return Outcome(page.url, "unchanged", existing)
+                return Outcome(page.url, "unchanged", existing)
+            # A new text of the same second (times are whole seconds): the later one to
+            # arrive is current, the stored one becomes a version.
         decision = self.deduper.decide(article)
         article.cluster, article.duplicate_of = decision.cluster, decision.duplicate_of
         article.similarity, article.dedup_method = decision.similarity, decision.method

@@ -76,6 +76,7 @@ CREATE TABLE IF NOT EXISTS versions (
     sha256 TEXT NOT NULL,
     path TEXT NOT NULL
 );
+CREATE INDEX IF NOT EXISTS versions_article ON versions (article_id);
 CREATE TABLE IF NOT EXISTS fetches (
     seq INTEGER PRIMARY KEY AUTOINCREMENT,
     url TEXT NOT NULL,
@@ -204,6 +205,7 @@ class Store:
             (str(SCHEMA_VERSION),),
         )
         self._repair_warcs()
+        self._backfill_learned_articles()
         self._write_stale_sidecars(
             {row[0] for row in self.conn.execute("SELECT id FROM stale_sidecars")}
         )
@@ -218,6 +220,18 @@ class Store:
         for path in (self.root / "warc").glob("*.warc.gz"):
             if path.name not in known:
                 path.unlink()
+
+    def _backfill_learned_articles(self) -> None:
+        """In an archive from before `learned_articles`, mark every article already stored as
+        counted, so its next update does not count it again (a one-off: the table is then not
+        empty). Counts that earlier updates inflated are left as they are: correcting them
+        would mean reading every stored text again, and the share they need grows with the
+        outlet's articles while they stay fixed."""
+        if self.conn.execute("SELECT 1 FROM learned_articles LIMIT 1").fetchone() is None:
+            self.conn.execute(
+                "INSERT OR IGNORE INTO learned_articles (id) SELECT DISTINCT article_id "
+                "FROM fetches WHERE outcome = 'stored' AND article_id IS NOT NULL"
+            )
 
     def close(self) -> None:
         """Close the WARC file, the database and release the lock."""
@@ -354,9 +368,7 @@ class Store:
             else None
         )
         if previous is not None:
-            relpath = f"{relpath}.{_stamp(article.fetched_at)}"
-            if relpath == previous["path"]:
-                relpath += "-1"
+            relpath = self._unused_path(article.id, f"{relpath}.{_stamp(article.fetched_at)}")
         record = _json(article.to_dict(with_text=False))  # the sidecar and the index's copy
         write_atomically(text_path(self.root, relpath), article.text, fsync=self.fsync)
         write_atomically(self.root / f"{relpath}.json", record, fsync=self.fsync)
@@ -389,7 +401,9 @@ class Store:
 
     def _keep_version(self, version: Article) -> None:
         """Write an earlier text of an article to its own stamped files and record it."""
-        relpath = f"{_article_path(version)}.{_stamp(version.fetched_at)}"
+        relpath = self._unused_path(
+            version.id, f"{_article_path(version)}.{_stamp(version.fetched_at)}"
+        )
         write_atomically(text_path(self.root, relpath), version.text, fsync=self.fsync)
         write_atomically(
             self.root / f"{relpath}.json",
@@ -397,6 +411,24 @@ class Store:
             fsync=self.fsync,
         )
         self._record_version(version.id, version.fetched_at, version.sha256, relpath)
+
+    def _unused_path(self, article_id: str, relpath: str) -> str:
+        """`relpath`, or it with -1, -2 … appended, so that it is none of the paths the index
+        holds for this article (its current text or a version): texts fetched in the same
+        second share a stamp, and a file the index points at is never overwritten."""
+        taken = {
+            row[0]
+            for row in self.conn.execute(
+                "SELECT path FROM articles WHERE id = ?1 UNION SELECT path FROM versions "
+                "WHERE article_id = ?1",
+                (article_id,),
+            )
+        }
+        candidate, n = relpath, 0
+        while candidate in taken:
+            n += 1
+            candidate = f"{relpath}-{n}"
+        return candidate
 
     def _record_version(self, article_id: str, fetched_at: str, sha256: str, path: str) -> None:
         self.conn.execute(

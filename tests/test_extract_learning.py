@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,3 +86,22 @@ def test_an_unconfigured_site_learns_its_own_boilerplate_too(tmp_path: Path) -> 
     assert later.article is not None and later.article.outlet == "zaytoun.example"
     assert SLOGAN not in later.article.text
     assert {"text": SLOGAN, "reason": "learned-line"} in later.article.removed
+
+
+def test_an_archive_from_before_counts_its_stored_articles_as_counted(tmp_path: Path) -> None:
+    # An archive written before `learned_articles` existed has none of its ids in it: opening
+    # it marks every stored article as counted, so their next update does not count again.
+    settings = Settings(outlets=(Outlet(name="zaytoun", url="https://zaytoun.example/"),))
+    with Store.open(tmp_path / "archive", write=True) as store:
+        for n in range(3):
+            Pipeline(settings, store).process_page(_page(n))
+        store.conn.execute("DROP TABLE learned_articles")
+    with Store.open(tmp_path / "archive", write=True) as store:
+        counted = {row[0] for row in store.conn.execute("SELECT id FROM learned_articles")}
+        assert len(counted) == 3
+        updated = replace(
+            _page(1), body=_page(1).body.replace(b"</article>", b"<p>x y z</p></article>")
+        )
+        assert Pipeline(settings, store).process_page(updated).status == "stored"
+        outlet = store.conn.execute("SELECT articles FROM learned_outlets").fetchall()
+    assert [tuple(row) for row in outlet] == [(3,)]

@@ -70,15 +70,15 @@ def test_removed_learned_lines_keep_counting(conn: sqlite3.Connection) -> None:
     for n in range(5):
         observe_lines(conn, "zaytoun", _article(n))
     text_without = _article(5).replace("\n" + APPEAL, "")
-    for _ in range(20):
-        observe_article(conn, "zaytoun", text_without, [Removal(APPEAL, "learned-line")])
+    for n in range(20):
+        observe_article(conn, f"id{n}", "zaytoun", text_without, [Removal(APPEAL, "learned-line")])
     assert fold(APPEAL) in learned_lines(conn, "zaytoun")
 
 
 def test_an_article_is_observed_in_one_transaction(conn: sqlite3.Connection) -> None:
     statements: list[str] = []
     conn.set_trace_callback(statements.append)
-    observe_article(conn, "zaytoun", _article(0), html_title="خبر - زيتون بوست")
+    observe_article(conn, "id0", "zaytoun", _article(0), html_title="خبر - زيتون بوست")
     conn.set_trace_callback(None)
     assert [s for s in statements if s.startswith(("BEGIN", "COMMIT"))] == [
         "BEGIN IMMEDIATE",
@@ -89,7 +89,9 @@ def test_an_article_is_observed_in_one_transaction(conn: sqlite3.Connection) -> 
 
 def test_learned_options_are_the_lines_and_the_affixes(conn: sqlite3.Connection) -> None:
     for n in range(6):
-        observe_article(conn, "site.example", _article(n), html_title=f"خبر {n} - زيتون بوست")
+        observe_article(
+            conn, f"id{n}", "site.example", _article(n), html_title=f"خبر {n} - زيتون بوست"
+        )
     lines, affixes = learned_options(conn, "site.example")
     assert lines == learned_lines(conn, "site.example") and fold(APPEAL) in lines
     assert affixes == learned_affixes(conn, "site.example")
@@ -146,3 +148,20 @@ def test_one_off_lines_are_pruned_and_the_table_stays_bounded(
     assert fold(slogan) in learned_lines(conn, "zaytoun")
     texts = conn.execute("SELECT COUNT(*) FROM learned_line_counts WHERE line IS NOT NULL")
     assert texts.fetchone()[0] == 1  # only a repeated line keeps its text
+
+
+def test_an_article_stored_again_counts_once(conn: sqlite3.Connection) -> None:
+    # One story updated five times (an id stored again with a new line each time) is one
+    # article: its lines stay at one sighting and the outlet at one article.
+    counted = [
+        observe_article(conn, "live", "zaytoun", _article(0) + f"\nتحديث رقم {n} عن الخبر نفسه")
+        for n in range(5)
+    ]
+    assert counted == [True, False, False, False, False]
+    assert conn.execute("SELECT articles FROM learned_outlets").fetchall() == [(1,)]
+    assert conn.execute("SELECT MAX(articles) FROM learned_line_counts").fetchone() == (1,)
+    assert learned_lines(conn, "zaytoun") == frozenset()
+    for n in range(1, 4):  # three more articles with the appeal: four distinct ones
+        observe_article(conn, f"a{n}", "zaytoun", _article(n))
+    learned = learned_lines(conn, "zaytoun")
+    assert fold(APPEAL) in learned and not any("تحديث" in line for line in learned)

@@ -9,7 +9,15 @@ import pytest
 
 from archiver.store import Store
 from archiver.urls import article_id
-from tests.cli.helpers import by_input, invoke, query, records, warc_records, write_config
+from tests.cli.helpers import (
+    by_input,
+    invoke,
+    query,
+    records,
+    story,
+    warc_records,
+    write_config,
+)
 from tests.servers import (
     AR_PARAGRAPHS,
     AR_TITLE,
@@ -242,6 +250,37 @@ def test_changed_page_is_updated_in_place(tmp_path: Path, server: TestServer, co
     assert record["status"] == "stored" and "Correction" in record["text"]
     assert query(archive, "SELECT COUNT(*) FROM articles") == [(1,)]
     assert query(archive, "SELECT COUNT(*) FROM versions") == [(1,)]
+
+
+def test_an_updated_article_counts_once_toward_learned_boilerplate(
+    tmp_path: Path, server: TestServer, config: Path
+) -> None:
+    # A small outlet (ten other stories) and a developing story fetched five times, one more
+    # "Update" line each time: its paragraphs are on one article, not on five, so they never
+    # become the outlet's boilerplate (4 articles and 20% of the outlet's would be needed).
+    others = [server.route(f"/other/{n}", static(article_html(*story(n)))) for n in range(10)]
+    archive = tmp_path / "archive"
+    assert invoke(config, archive, "fetch", *others).exit_code == 0
+    url = server.url("/live")
+    for n in range(1, 7):
+        updates = [
+            f"Update {k}: volunteers reached {k * 7} more homes by {k + 8} o'clock."
+            for k in range(1, n)
+        ]
+        server.route("/live", static(article_html(EN_TITLE, [*EN_PARAGRAPHS, *updates])))
+        (record,) = records(invoke(config, archive, "fetch", url))
+        assert record["status"] == "stored", n
+        assert all(paragraph in record["text"] for paragraph in EN_PARAGRAPHS), n
+        assert "learned-line" not in {r["reason"] for r in record["removed"]}, n
+    outlet = "SELECT articles FROM learned_outlets WHERE outlet = 'orontes-courier'"
+    assert query(archive, outlet) == [(11,)]
+    assert query(archive, "SELECT MAX(articles) FROM learned_line_counts") == [(1,)]
+    # Fetching another story of the outlet that quotes the same paragraph keeps it too.
+    quoting = server.route(
+        "/quoting", static(article_html(*story(99)[:1], [EN_PARAGRAPHS[0], *story(99)[1]]))
+    )
+    (record,) = records(invoke(config, archive, "fetch", quoting))
+    assert EN_PARAGRAPHS[0] in record["text"]
 
 
 def test_locked_archive_exits_75(tmp_path: Path, site: NewsSite, config: Path) -> None:

@@ -14,6 +14,7 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from archiver.normalize import content_sha256
 from archiver.store import Store
 from tests.cli.helpers import (
     MIRROR,
@@ -321,3 +322,39 @@ def test_older_capture_becomes_a_version_in_any_order(tmp_path: Path) -> None:
             assert query(archive, "SELECT fetched_at FROM versions") == [("2024-11-01T00:00:00Z",)]
             responses = [r for r in warc_records(archive) if r[0] == "response"]
             assert len(responses) == 2  # both captures kept for provenance, once each
+
+
+def test_captures_of_one_second_keep_every_text(tmp_path: Path) -> None:
+    # Captures of one URL with the same WARC-Date (whole seconds) but different texts, each in a
+    # WARC of its own, imported A B C A, then two older ones of one second too: no text the
+    # index points at is overwritten, and a text already kept is not stored again.
+    url = f"{ORIGIN}/en/market"
+
+    def warc(name: str, date: str) -> str:
+        update = f"Update {name}: the council's statement number {name} was read out at noon."
+        body = article_html(EN_TITLE, [*EN_PARAGRAPHS, update]).encode()
+        return str(build_warc(tmp_path / f"{name}.warc.gz", [Capture(url, body, date=date)]))
+
+    same = {name: warc(name, "2025-03-06T08:00:00Z") for name in "ABC"}
+    older = {name: warc(name, "2025-03-05T08:00:00Z") for name in "DE"}
+    archive = tmp_path / "archive"
+    statuses = []
+    for warc_path in [same["A"], same["B"], same["C"], same["A"], same["B"], *older.values()]:
+        result = invoke(None, archive, "import", warc_path)
+        assert result.exit_code == 0, result.stderr
+        statuses += [r["status"] for r in records(result)]
+    assert statuses == ["stored", "stored", "stored", "unchanged", "unchanged", *["unchanged"] * 2]
+    rows = query(archive, "SELECT path, sha256 FROM articles")
+    rows += query(archive, "SELECT path, sha256 FROM versions")
+    assert len(rows) == 5 and len({path for path, _ in rows}) == 5
+    kept = set()
+    for path, sha256 in rows:
+        text = (archive / f"{path}.txt").read_text(encoding="utf-8")
+        assert content_sha256(text) == sha256, path  # each file holds the text indexed for it
+        kept |= {name for name in "ABCDE" if f"Update {name}:" in text}
+    assert kept == set("ABCDE")
+    # A later capture back at an earlier text (a correction withdrawn) is what the page shows
+    # now: it is current again, and what it replaces is kept.
+    (reverted,) = records(invoke(None, archive, "import", warc("A", "2025-03-07T08:00:00Z")))
+    assert reverted["status"] == "stored" and "Update A:" in reverted["text"]
+    assert query(archive, "SELECT COUNT(*) FROM versions") == [(5,)]
