@@ -121,7 +121,8 @@ class NearIndex:
             self.conn.execute("UPDATE dedup_params SET value = ? WHERE name = 'shape'", (wanted,))
 
     def add(self, article_id: str, fp: Fingerprint) -> None:
-        """Index one article (re-indexing an id replaces its size; stale keys only cost time)."""
+        """Index one article (re-indexing an id replaces its size; the keys of a text it had
+        before stay unless `remove` drops them first)."""
         self._check_params()
         row = self.conn.execute(
             "INSERT INTO dedup_docs (article_id, tokens) VALUES (?, ?) "
@@ -131,6 +132,22 @@ class NearIndex:
         doc = int(row[0])
         self.conn.executemany(
             "INSERT OR IGNORE INTO dedup_keys (key, doc) VALUES (?, ?)",
+            ((key, doc) for key in np.unique(fp.keys).tolist()),
+        )
+
+    def remove(self, article_id: str, fp: Fingerprint) -> None:
+        """Drop an article's keys for the text `fp` fingerprints (its text being replaced).
+
+        Key by key, each a primary-key delete: the table is ordered by key, so one article's
+        rows are found by its keys, never by scanning for its doc."""
+        row = self.conn.execute(
+            "SELECT doc FROM dedup_docs WHERE article_id = ?", (article_id,)
+        ).fetchone()
+        if row is None:
+            return
+        doc = int(row[0])
+        self.conn.executemany(
+            "DELETE FROM dedup_keys WHERE key = ? AND doc = ?",
             ((key, doc) for key in np.unique(fp.keys).tolist()),
         )
 
