@@ -11,7 +11,9 @@ from pathlib import Path
 import pytest
 
 from archiver.models import ARTICLE_FIELDS
+from archiver.store import Store
 from tests.cli.helpers import ORIGIN, import_sample, invoke, records, write_config
+from tests.dedup_texts import article, story
 
 
 @pytest.fixture
@@ -54,6 +56,25 @@ def test_ls_filters(archive: Path) -> None:
         "https://mirror.example/2024/11/market-copy",
     ]
     assert records(invoke(None, archive, "ls", "--lang", "fr")) == []
+
+
+def test_ls_dates_compare_as_instants(tmp_path: Path) -> None:
+    path = tmp_path / "archive"
+    with Store.open(path, write=True) as store:
+        store.add_article(article("late", story(1), published="2025-03-05T22:30:00+03:00"))
+        store.add_article(article("day", story(2), published="2025-05-01"))
+
+    def ids(*args: str) -> list[str]:
+        result = invoke(None, path, "ls", "--fields", "id", *args)
+        assert result.exit_code == 0, result.stderr
+        return [r["id"] for r in records(result)]
+
+    # 22:30 at +03:00 is 19:30 UTC; a date-only article counts from the start of its day.
+    assert ids("--since", "2025-03-05T20:00:00Z") == ["day"]
+    assert ids("--until", "2025-03-05T20:00:00Z") == ["late"]
+    assert ids("--since", "2025-05-01T00:00:00Z") == ["day"]
+    assert ids("--since", "2025-05-01T23:59:59Z") == ["day"]  # any moment of its day
+    assert ids("--since", "2025-03-05", "--until", "2025-03-05") == ["late"]  # the day as dated
 
 
 def test_ls_fields_and_formats(archive: Path) -> None:
