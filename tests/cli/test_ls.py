@@ -6,6 +6,7 @@ import csv
 import io
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -88,6 +89,25 @@ def test_ls_fields_and_formats(archive: Path) -> None:
     lines = as_tsv.stdout.splitlines()
     assert lines[0] == "id\turl\ttitle" and len(lines) == 5
     assert all(len(line.split("\t")) == 3 for line in lines)
+
+
+def test_ls_tsv_has_no_quoting(tmp_path: Path) -> None:
+    path = tmp_path / "archive"
+    title = 'قال "المسؤول":\tكل شيء\nعلى ما يرام C:\\temp'
+    with Store.open(path, write=True) as store:
+        store.add_article(replace(article("q1", story(1)), title=title, authors=["Hala Nasser"]))
+    result = invoke(None, path, "ls", "--fields", "id,title,authors,modified", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    header, line = result.stdout.split("\n")[:2]
+    assert result.stdout.count("\n") == 2 and header == "id\ttitle\tauthors\tmodified"
+    # What `cut -f2` and `cut -f3` print: the value, quotes untouched; tab, newline and
+    # backslash escaped as PostgreSQL's COPY does; null is empty.
+    assert line.split("\t") == [
+        "q1",
+        'قال "المسؤول":\\tكل شيء\\nعلى ما يرام C:\\\\temp',
+        '["Hala Nasser"]',
+        "",
+    ]
 
 
 def test_ls_bad_options_exit_2(archive: Path) -> None:
