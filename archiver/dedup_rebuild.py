@@ -21,7 +21,7 @@ import time
 from array import array
 from bisect import bisect_left
 from collections import defaultdict, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -503,7 +503,7 @@ def plan_clusters(
     for i, rep in enumerate(group):
         joined.union(i, rep)
     adjacency: dict[int, list[Edge]] = defaultdict(list)
-    for edge in edges:
+    for edge in _one_per_pair(edges):
         joined.union(edge.a, edge.b)
         adjacency[edge.a].append(edge)
         adjacency[edge.b].append(edge)
@@ -531,6 +531,18 @@ def plan_clusters(
                 via = reached.get(i)
                 plan[ids[i]] = (canonical.id, canonical.id, *(via or (None, None)))
     return plan
+
+
+def _one_per_pair(edges: Sequence[Edge]) -> Iterable[Edge]:
+    """One edge per pair of documents: a "url" edge over a near one, as `Deduper.decide` tries
+    a declared link before near copies (a mirror naming its original and repeating part of it
+    is a "url" copy at its 3-gram share, not "contained" at 1.0); else the first found."""
+    kept: dict[tuple[int, int], Edge] = {}
+    for edge in edges:
+        pair = (min(edge.a, edge.b), max(edge.a, edge.b))
+        if pair not in kept or (edge.method == "url" and kept[pair].method != "url"):
+            kept[pair] = edge
+    return kept.values()
 
 
 def _reach(start: int, adjacency: dict[int, list[Edge]]) -> dict[int, tuple[float, str]]:

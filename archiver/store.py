@@ -24,7 +24,7 @@ import os
 import sqlite3
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from pathlib import Path
 from types import TracebackType
 from typing import Any
@@ -45,7 +45,26 @@ SCHEMA_VERSION = 1
 # Start a new WARC file past this size (the common 1 GB convention of Heritrix and wget).
 WARC_ROTATE_BYTES = 1_000_000_000
 
-SCHEMA = """
+# An article's date, for listing and the --since/--until filters: published, else fetched.
+# `published` may be a datetime with the page's UTC offset, a naive datetime (taken as UTC), or
+# a date; a page that gave only a month or year is dated by that period's first day. DATED_START
+# is the instant it starts (UTC, as a Julian day number: offsets applied), which the
+# `articles_dated` index sorts by.
+_DATED = "COALESCE(published, fetched_at)"
+_DATED_PADDED = (
+    f"CASE length({_DATED}) WHEN 4 THEN {_DATED} || '-01-01' WHEN 7 THEN {_DATED} || '-01' "
+    f"ELSE {_DATED} END"
+)
+DATED_START = f"julianday({_DATED_PADDED})"
+# A date's last millisecond (UTC), a datetime's own instant.
+_DATED_END = (
+    f"CASE WHEN length({_DATED}) IN (4, 7, 10) "
+    f"THEN julianday({_DATED_PADDED}, '+1 days', '-0.001 seconds') ELSE {DATED_START} END"
+)
+# The calendar day, as the page dated it (in its own offset, not converted to UTC).
+_DATED_DAY = f"substr({_DATED_PADDED}, 1, 10)"
+
+SCHEMA = f"""
 CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE IF NOT EXISTS articles (
     id TEXT PRIMARY KEY,
@@ -70,6 +89,7 @@ CREATE INDEX IF NOT EXISTS articles_sha256 ON articles (sha256);
 CREATE INDEX IF NOT EXISTS articles_outlet ON articles (outlet, published);
 CREATE INDEX IF NOT EXISTS articles_published ON articles (published);
 CREATE INDEX IF NOT EXISTS articles_cluster ON articles (cluster);
+CREATE INDEX IF NOT EXISTS articles_dated ON articles ({DATED_START}, id);
 CREATE TABLE IF NOT EXISTS versions (
     article_id TEXT NOT NULL,
     fetched_at TEXT NOT NULL,
@@ -122,7 +142,19 @@ def _schemas() -> list[str]:
 
 @dataclass(frozen=True)
 class ArticleFilter:
-    """Filters for listing articles (all optional; dates compare as ISO strings)."""
+    """Filters for listing articles (all optional).
+
+    An article's date is `published`, else `fetched_at`. `since` and `until` (inclusive) are
+    ISO 8601 text, and what they compare depends on their form:
+
+    - a date (YYYY-MM-DD) compares calendar days as the article is dated, in its page's own
+      time zone: `since="2025-03-05"` takes 2025-03-05T01:00:00+03:00 (22:00 UTC on the 4th);
+    - a datetime compares instants: offsets are applied, and a datetime without one, bound or
+      article date, is UTC.
+
+    An article dated only to the day matches a datetime bound when any moment of that day (in
+    UTC) is in range; one dated only to the month or year counts as that period's first day.
+    """
 
     outlets: tuple[str, ...] = ()
     since: str | None = None
@@ -304,9 +336,22 @@ class Store:
         """Articles matching `flt`, ordered by publication (then fetch) date."""
         flt = flt or ArticleFilter()
         where, params = _where(flt)
-        sql = f"SELECT * FROM articles {where} ORDER BY COALESCE(published, fetched_at), id"
+        sql = f"SELECT * FROM articles {where} ORDER BY {DATED_START}, id"
         for row in self.conn.execute(sql, params):
             yield self._article(row, with_text=with_text)
+
+    def dated_within(self, article: Article, since: str | None, until: str | None) -> bool:
+        """Whether the article's date is in range, as `ArticleFilter` compares dates."""
+        clauses, params = _date_clauses(since, until)
+        if not clauses:
+            return True
+        # The same SQL as a listing, over a one-row `articles` shadowing the table.
+        sql = (
+            "WITH articles (published, fetched_at) AS (VALUES (?, ?)) "
+            f"SELECT EXISTS (SELECT 1 FROM articles WHERE {' AND '.join(clauses)})"
+        )
+        row = self.conn.execute(sql, [article.published, article.fetched_at, *params]).fetchone()
+        return bool(row[0])
 
     def count(self) -> int:
         """How many articles the archive holds."""
@@ -676,26 +721,66 @@ class FetchRow:
 
 
 def _where(flt: ArticleFilter) -> tuple[str, list[Any]]:
-    clauses: list[str] = []
-    params: list[Any] = []
+    clauses, params = _date_clauses(flt.since, flt.until)
     if flt.outlets:
         clauses.append(f"outlet IN ({','.join('?' * len(flt.outlets))})")
         params.extend(flt.outlets)
     if flt.languages:
         clauses.append(f"language IN ({','.join('?' * len(flt.languages))})")
         params.extend(flt.languages)
-    if flt.since:
-        clauses.append("COALESCE(published, fetched_at) >= ?")
-        params.append(flt.since)
-    if flt.until:
-        # An until-date includes that whole day: compare against the next character after it.
-        clauses.append("COALESCE(published, fetched_at) < ?")
-        params.append(flt.until + ("\uffff" if len(flt.until) == 10 else ""))
     if flt.originals_only:
         clauses.append("duplicate_of IS NULL")
     if flt.duplicates_only:
         clauses.append("duplicate_of IS NOT NULL")
     return ("WHERE " + " AND ".join(clauses)) if clauses else "", params
+
+
+def parse_date_bound(value: str) -> date | datetime:
+    """A --since/--until value: a date (YYYY-MM-DD), or a datetime as aware UTC (naive: UTC).
+
+    Raises ValueError for anything else."""
+    if len(value) == 10:
+        return date.fromisoformat(value)
+    moment = datetime.fromisoformat(value)
+    if moment.tzinfo is None:
+        moment = moment.replace(tzinfo=UTC)
+    return moment.astimezone(UTC)
+
+
+def _date_clauses(since: str | None, until: str | None) -> tuple[list[str], list[Any]]:
+    """SQL conditions on an article's date (see `ArticleFilter`), and their parameters.
+
+    Each starts with a range on DATED_START that the `articles_dated` index answers (widened
+    by a day where UTC offsets, at most 14 hours, or a whole date may reach past the bound);
+    the exact test follows.
+    """
+    clauses: list[str] = []
+    params: list[Any] = []
+    if since is not None:
+        bound = parse_date_bound(since)
+        if isinstance(bound, datetime):
+            # A date ends on or after the bound if it is the bound's UTC day or later.
+            clauses.append(
+                f"{DATED_START} >= julianday(?, 'start of day') AND {_DATED_END} >= julianday(?)"
+            )
+            params += [_sql_instant(bound)] * 2
+        else:
+            clauses.append(f"{DATED_START} >= julianday(?, '-1 days') AND {_DATED_DAY} >= ?")
+            params += [bound.isoformat()] * 2
+    if until is not None:
+        bound = parse_date_bound(until)
+        if isinstance(bound, datetime):
+            clauses.append(f"{DATED_START} <= julianday(?)")
+            params.append(_sql_instant(bound))
+        else:
+            clauses.append(f"{DATED_START} < julianday(?, '+2 days') AND {_DATED_DAY} <= ?")
+            params += [bound.isoformat()] * 2
+    return clauses, params
+
+
+def _sql_instant(moment: datetime) -> str:
+    """An aware time as SQLite's julianday() reads it: UTC, to the millisecond."""
+    return moment.astimezone(UTC).strftime("%Y-%m-%d %H:%M:%S.%f")[:23]
 
 
 def _article_path(article: Article) -> str:

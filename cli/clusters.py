@@ -63,8 +63,7 @@ def iter_clusters(
         if outlets and not any(m.outlet in outlets for m in members):
             continue
         canonical = next((m for m in members if m.duplicate_of is None), members[0])
-        date = canonical.published or canonical.fetched_at
-        if since and date < since:
+        if not store.dated_within(canonical, since, None):
             continue
         yield {
             "cluster": label,

@@ -18,8 +18,16 @@ DEFAULT_FIELDS = tuple(f for f in ARTICLE_FIELDS if f not in ("text", "removed")
 
 @click.command("ls", epilog=EPILOG)
 @click.option("--outlet", "outlets", multiple=True, help="Only this outlet (repeatable).")
-@click.option("--since", callback=parse_date, help="Published (or fetched) on or after this date.")
-@click.option("--until", callback=parse_date, help="Published (or fetched) on or before this date.")
+@click.option(
+    "--since",
+    callback=parse_date,
+    help="Published (or fetched) on or after this day (YYYY-MM-DD) or instant (ISO 8601).",
+)
+@click.option(
+    "--until",
+    callback=parse_date,
+    help="Published (or fetched) on or before this day (YYYY-MM-DD) or instant (ISO 8601).",
+)
 @click.option(
     "--lang", "languages", multiple=True, help="Only this language, e.g. ar (repeatable)."
 )

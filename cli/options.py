@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterable, Iterator
-from datetime import date, datetime
 
 import click
 
 from archiver.models import ARTICLE_FIELDS
+from archiver.store import parse_date_bound
 
 
 def read_inputs(args: tuple[str, ...], what: str) -> Iterable[str]:
@@ -30,16 +30,15 @@ def _stdin_lines() -> Iterator[str]:
 
 
 def parse_date(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
-    """Validate an ISO date or datetime and return it as given (compared as ISO text)."""
+    """Validate a --since/--until date or datetime; the store compares it (see ArticleFilter)."""
     if value is None:
         return None
     try:
-        if len(value) == 10:
-            date.fromisoformat(value)
-        else:
-            datetime.fromisoformat(value.replace("Z", "+00:00"))
+        parse_date_bound(value)
     except ValueError:
-        raise click.BadParameter(f"{value!r} is not an ISO date (YYYY-MM-DD)") from None
+        raise click.BadParameter(
+            f"{value!r} is not an ISO date (YYYY-MM-DD) or datetime (2025-03-05T20:00:00Z)"
+        ) from None
     return value
 
 

@@ -7,7 +7,7 @@ import json
 import sys
 import time
 from collections import Counter
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any, TextIO
 
 import click
@@ -35,27 +35,42 @@ def write_jsonl(rows: Iterable[dict[str, Any]], out: TextIO | None = None) -> in
 def write_table(
     rows: Iterable[dict[str, Any]], fields: Sequence[str], fmt: str, out: TextIO | None = None
 ) -> int:
-    """Write rows as CSV or TSV with a header; lists and dicts become JSON in their cell."""
+    r"""Write rows as CSV or TSV with a header; lists and dicts become JSON in their cell.
+
+    CSV quotes as RFC 4180 does. TSV never quotes: a backslash, tab, newline or carriage return
+    inside a value is written `\\`, `\t`, `\n`, `\r` (PostgreSQL's COPY text format), so every
+    row is one line and `cut -f` gives the value; null is an empty cell.
+    """
     out = out or sys.stdout
-    writer = csv.writer(out, delimiter="\t" if fmt == "tsv" else ",", lineterminator="\n")
-    writer.writerow(fields)
+    if fmt == "tsv":
+        write_line = _tsv_writer(out)
+    else:
+        write_line = csv.writer(out, lineterminator="\n").writerow
+    write_line(list(fields))
     count = 0
     for row in rows:
-        writer.writerow([_cell(row.get(name), fmt) for name in fields])
+        write_line([_cell(row.get(name)) for name in fields])
         count += 1
     out.flush()
     return count
 
 
-def _cell(value: Any, fmt: str) -> str:
+def _tsv_writer(out: TextIO) -> Callable[[list[str]], object]:
+    def write_line(cells: list[str]) -> object:
+        return out.write("\t".join(c.translate(_TSV_ESCAPES) for c in cells) + "\n")
+
+    return write_line
+
+
+_TSV_ESCAPES = str.maketrans({"\\": "\\\\", "\t": "\\t", "\n": "\\n", "\r": "\\r"})
+
+
+def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, list | dict):
         value = json.dumps(value, ensure_ascii=False)
-    text = str(value)
-    if fmt == "tsv":  # TSV has no quoting: keep one record per line
-        text = text.replace("\t", " ").replace("\r", " ").replace("\n", "\\n")
-    return text
+    return str(value)
 
 
 def write_rows(

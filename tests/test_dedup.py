@@ -496,3 +496,41 @@ def test_a_page_naming_its_original_on_another_site_is_a_url_copy(store: Store, 
     assert fields(store, "syndicated") == (origin, origin, "url")
     assert fields(store, "follow")[0] == origin  # contained in the syndicated page
     assert fields(store, "misnamed") == ("misnamed", None, None)
+
+
+@pytest.mark.parametrize("copy_first", [False, True])
+def test_incremental_and_rebuild_agree_on_a_linked_copy(tmp_path: Path, copy_first: bool) -> None:
+    """A mirror naming its original and repeating three of its four paragraphs under a note of
+    its own is contained in it (1.0) and linked to it: both paths record the link, at its
+    3-gram share."""
+    original_url = "https://barada.example/2025/03/flood"
+    paragraphs = story(46, paragraphs=4).split("\n\n")
+    note = story(47, paragraphs=1)
+    items = [
+        article(article_id(original_url), "\n\n".join(paragraphs), outlet="barada"),
+        replace(
+            article("mirror", "\n\n".join([note, *paragraphs[:3]]), fetched_minutes=1),
+            declared_original=original_url,
+        ),
+    ]
+    if copy_first:
+        items.reverse()
+    found = {}
+    for path in ("incremental", "rebuild"):
+        with Store.open(tmp_path / path, write=True) as store:
+            if path == "incremental":
+                deduper = Deduper(store, SETTINGS)
+                for item in items:
+                    add(store, deduper, replace(item))
+            else:
+                for item in items:
+                    store.add_article(replace(item))
+                rebuild(store, replace(SETTINGS, dedup=DedupSettings(workers=1)))
+            rows = store.conn.execute(
+                "SELECT id, cluster, duplicate_of, similarity, dedup_method FROM articles"
+            )
+            found[path] = sorted(tuple(row) for row in rows)
+    origin = article_id(original_url)
+    mirror = next(row for row in found["incremental"] if row[0] == "mirror")
+    assert mirror[1:3] == (origin, origin) and mirror[4] == "url" and mirror[3] < 1.0
+    assert found["rebuild"] == found["incremental"]

@@ -19,7 +19,14 @@ from archiver.errors import ArchiveLocked, StoreError
 from archiver.lock import ArchiveLock
 from archiver.models import Article, Page
 from archiver.normalize import content_sha256, word_count
-from archiver.store import ArticleFilter, FetchRow, Store
+from archiver.store import (
+    DATED_START,
+    ArticleFilter,
+    FetchRow,
+    Store,
+    _where,
+    parse_date_bound,
+)
 from archiver.urls import article_id, canonicalize_url
 from tests.servers import EN_PARAGRAPHS, article_html
 
@@ -164,6 +171,80 @@ def test_filters_by_outlet_language_and_dates(tmp_path: Path) -> None:
         assert ids(until="2025-01-10") == ["https://a.example/1"]  # the until-day is included
         # No published date: filed and filtered by its fetch date.
         assert ids(since="2025-03-05") == ["https://a.example/3"]
+
+
+# Published values of every form the archive holds, named for the test table below.
+DATED = {
+    "late": "2025-03-05T22:30:00+03:00",  # 19:30 UTC on the 5th
+    "early": "2025-03-05T01:00:00+03:00",  # 22:00 UTC on the 4th: the 5th as dated
+    "fetched": None,  # no published date: its fetch time, 2025-03-05T08:00:00Z
+    "day": "2025-05-01",  # a date only
+    "naive": "2025-05-01T10:00:00",  # no offset: UTC
+    "west": "2025-04-30T23:00:00-05:00",  # 04:00 UTC on 1 May: 30 April as dated
+    "month": "2025-06",  # a month only: its first day
+}
+
+DATE_FILTERS = [
+    # Datetime bounds compare instants.
+    ({"since": "2025-03-05T20:00:00Z"}, {"day", "naive", "west", "month"}),
+    ({"until": "2025-03-05T20:00:00Z"}, {"late", "early", "fetched"}),
+    ({"since": "2025-03-05T19:30:00"}, {"late", "day", "naive", "west", "month"}),  # naive: UTC
+    ({"since": "2025-03-05T22:30:00+03:00", "until": "2025-03-05T19:30:00Z"}, {"late"}),
+    ({"since": "2025-05-01T00:00:00Z"}, {"day", "naive", "west", "month"}),
+    # A date-only article matches while any moment of its (UTC) day is in range.
+    ({"since": "2025-05-01T12:00:00Z"}, {"day", "month"}),
+    ({"until": "2025-05-01T03:00:00+03:00"}, {"late", "early", "fetched", "day"}),
+    ({"until": "2025-04-30T23:59:59.999Z"}, {"late", "early", "fetched"}),
+    # Date bounds compare calendar days as each article is dated; the until-day is included.
+    ({"since": "2025-03-05", "until": "2025-03-05"}, {"late", "early", "fetched"}),
+    ({"until": "2025-04-30"}, {"late", "early", "fetched", "west"}),
+    ({"since": "2025-05-01"}, {"day", "naive", "month"}),
+    ({"since": "2025-06-01", "until": "2025-06-01"}, {"month"}),
+    ({"since": "2025-06-02"}, set()),
+]
+
+
+def test_date_filters_compare_instants_and_days(tmp_path: Path) -> None:
+    with Store.open(tmp_path / "a", write=True) as store:
+        stored = {
+            store_one(
+                store, f"https://a.example/{name}", f"{name} story " * 30, published=value
+            ).id: name
+            for name, value in DATED.items()
+        }
+
+        def names(flt: ArticleFilter) -> list[str]:
+            return [stored[a.id] for a in store.iter_articles(flt, with_text=False)]
+
+        # Oldest first by instant: text order would put "west" (30 April as written) before "day".
+        assert names(ArticleFilter()) == [
+            "early", "fetched", "late", "day", "west", "naive", "month",
+        ]  # fmt: skip
+        for bounds, expected in DATE_FILTERS:
+            assert set(names(ArticleFilter(**bounds))) == expected, bounds
+            # `clusters --since` tests one article at a time, with the same SQL.
+            within = {
+                stored[a.id]
+                for a in store.iter_articles(with_text=False)
+                if store.dated_within(a, bounds.get("since"), bounds.get("until"))
+            }
+            assert within == expected, bounds
+        # The index answers the ranges, in order: no scan, no sort.
+        where, params = _where(ArticleFilter(since="2025-05-01T00:00:00Z", until="2025-06-01"))
+        plan = " ".join(
+            row[3]
+            for row in store.conn.execute(
+                f"EXPLAIN QUERY PLAN SELECT * FROM articles {where} ORDER BY {DATED_START}, id",
+                params,
+            )
+        )
+        assert "USING INDEX articles_dated" in plan and "TEMP B-TREE" not in plan
+
+
+@pytest.mark.parametrize("value", ["2025-13-01", "yesterday", "2025-03", "2025-03-05T25:00"])
+def test_bad_date_bounds_are_value_errors(value: str) -> None:
+    with pytest.raises(ValueError):
+        parse_date_bound(value)
 
 
 def test_update_dedup_rewrites_index_and_sidecar(tmp_path: Path) -> None:

@@ -59,9 +59,11 @@ def test_rebuild_then_clusters(archive: Path) -> None:
     assert {c["canonical"] for c in singles} == {"o0", "o1", "o2"}  # the loners are elsewhere
     mirrored = records(invoke(None, archive, "clusters", "--outlet", "mirror.example"))
     assert len(mirrored) == 3  # a duplicate's outlet counts too
-    for day in ("2025-02-28", "2025-03-01"):
+    for day in ("2025-02-28", "2025-03-01", "2025-03-01T07:00:00Z"):
         dated = records(invoke(None, archive, "clusters", "--since", day))
         assert {c["canonical"] for c in dated} == {"o0", "o1", "o2"}
+    # Published 10:00 at +03:00 is 07:00 UTC: before 08:00Z, whatever the text says.
+    assert records(invoke(None, archive, "clusters", "--since", "2025-03-01T08:00:00Z")) == []
 
 
 def test_ls_filters_and_show_lists_the_cluster(archive: Path) -> None:

@@ -6,12 +6,15 @@ import csv
 import io
 import json
 import sqlite3
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
 
 from archiver.models import ARTICLE_FIELDS
+from archiver.store import Store
 from tests.cli.helpers import ORIGIN, import_sample, invoke, records, write_config
+from tests.dedup_texts import article, story
 
 
 @pytest.fixture
@@ -56,6 +59,25 @@ def test_ls_filters(archive: Path) -> None:
     assert records(invoke(None, archive, "ls", "--lang", "fr")) == []
 
 
+def test_ls_dates_compare_as_instants(tmp_path: Path) -> None:
+    path = tmp_path / "archive"
+    with Store.open(path, write=True) as store:
+        store.add_article(article("late", story(1), published="2025-03-05T22:30:00+03:00"))
+        store.add_article(article("day", story(2), published="2025-05-01"))
+
+    def ids(*args: str) -> list[str]:
+        result = invoke(None, path, "ls", "--fields", "id", *args)
+        assert result.exit_code == 0, result.stderr
+        return [r["id"] for r in records(result)]
+
+    # 22:30 at +03:00 is 19:30 UTC; a date-only article counts from the start of its day.
+    assert ids("--since", "2025-03-05T20:00:00Z") == ["day"]
+    assert ids("--until", "2025-03-05T20:00:00Z") == ["late"]
+    assert ids("--since", "2025-05-01T00:00:00Z") == ["day"]
+    assert ids("--since", "2025-05-01T23:59:59Z") == ["day"]  # any moment of its day
+    assert ids("--since", "2025-03-05", "--until", "2025-03-05") == ["late"]  # the day as dated
+
+
 def test_ls_fields_and_formats(archive: Path) -> None:
     result = invoke(None, archive, "ls", "--fields", "id,title,language")
     assert all(list(r) == ["id", "title", "language"] for r in records(result))
@@ -67,6 +89,25 @@ def test_ls_fields_and_formats(archive: Path) -> None:
     lines = as_tsv.stdout.splitlines()
     assert lines[0] == "id\turl\ttitle" and len(lines) == 5
     assert all(len(line.split("\t")) == 3 for line in lines)
+
+
+def test_ls_tsv_has_no_quoting(tmp_path: Path) -> None:
+    path = tmp_path / "archive"
+    title = 'قال "المسؤول":\tكل شيء\nعلى ما يرام C:\\temp'
+    with Store.open(path, write=True) as store:
+        store.add_article(replace(article("q1", story(1)), title=title, authors=["Hala Nasser"]))
+    result = invoke(None, path, "ls", "--fields", "id,title,authors,modified", "--format", "tsv")
+    assert result.exit_code == 0, result.stderr
+    header, line = result.stdout.split("\n")[:2]
+    assert result.stdout.count("\n") == 2 and header == "id\ttitle\tauthors\tmodified"
+    # What `cut -f2` and `cut -f3` print: the value, quotes untouched; tab, newline and
+    # backslash escaped as PostgreSQL's COPY does; null is empty.
+    assert line.split("\t") == [
+        "q1",
+        'قال "المسؤول":\\tكل شيء\\nعلى ما يرام C:\\\\temp',
+        '["Hala Nasser"]',
+        "",
+    ]
 
 
 def test_ls_bad_options_exit_2(archive: Path) -> None:
