@@ -11,6 +11,7 @@ from __future__ import annotations
 import gzip
 import io
 import os
+import sys
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +20,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.errors import FetchError
+from archiver.fetch import _BoundedDecoder
 from archiver.models import Page
 
 _REASONS = {
@@ -258,13 +262,49 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
 def _read_body(record: Any, uri: str) -> bytes:
     """The record's payload without its transfer and content codings."""
     raw = record.raw_stream
+    http = record.http_headers
     try:
-        body = record.content_stream().read()
+        if http is None:
+            body = raw.read()
+        else:
+            coding = (http.get_header("Transfer-Encoding") or "").lower().split(",")[-1]
+            body = (ChunkedDataReader(raw) if coding.strip() == "chunked" else raw).read()
+            body = _decode_content(body, http.get_header("Content-Encoding") or "", uri)
         while raw.read(1 << 16):  # past the last chunk (trailers), so a cut shows in `limit`
             pass
     except (zlib.error, EOFError, OSError) as exc:
         raise WarcFormatError(f"the record of {uri} cannot be read: {exc}") from None
     return body  # type: ignore[no-any-return]
+
+
+# A body whose first KiB does not inflate was stored decoded under its original header.
+_FIRST_PIECE = 1024
+
+
+def _decode_content(body: bytes, coding: str, uri: str) -> bytes:
+    """`body` without its Content-Encoding, inflated as the fetcher inflates it (gzip, x-gzip,
+    deflate with or without the zlib wrapper); other codings as warcio reads them (`br` when
+    brotli is installed), else left as they are.
+
+    A body that does not inflate from its start is taken as stored decoded under its original
+    header (some tools do that; warcio reads such bodies as they are too); one that breaks
+    off later raises `WarcFormatError`, so a damaged page is not stored cut short."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    decoder = _BoundedDecoder.for_encoding(coding)
+    if decoder is None:
+        if coding in BufferedReader.get_supported_decompressors():
+            return BufferedReader(io.BytesIO(body), decomp_type=coding).read()  # type: ignore[no-any-return]
+        return body
+    try:
+        head = decoder.decode(body[:_FIRST_PIECE], sys.maxsize)
+    except FetchError:
+        return body
+    try:
+        return head + decoder.decode(body[_FIRST_PIECE:], sys.maxsize)
+    except FetchError as exc:
+        raise WarcFormatError(f"the record of {uri} cannot be read: {exc.message}") from None
 
 
 # How a WARC record or an ARC file (its "filedesc://" header) starts, gzipped or not.

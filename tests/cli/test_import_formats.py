@@ -1,9 +1,11 @@
-"""`archiver import` of plain WARC and ARC files cut short."""
+"""`archiver import` of plain WARC and ARC files cut short, and of payloads in every content
+coding the fetcher reads."""
 
 from __future__ import annotations
 
 import gzip
 import io
+import zlib
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from tests.cli.helpers import ORIGIN, build_warc, invoke, outlet_captures, records
+from tests.servers import EN_PARAGRAPHS, EN_TITLE, article_html
 
 FIRST_TWO = [f"{ORIGIN}/en/market", f"{ORIGIN}/ar/souq"]
 
@@ -146,3 +149,75 @@ def test_plain_arc_cut_short_is_truncated(tmp_path: Path, keep: int | str) -> No
     result = invoke(None, tmp_path / "archive", "import", str(path))
     assert result.exit_code == 3 and "truncated" in result.stderr, result.stderr
     assert [r["url"] for r in records(result)] == [f"{ORIGIN}/en/market"]
+
+
+# -- content codings ---------------------------------------------------------------------------
+
+
+def _raw_deflate(data: bytes) -> bytes:
+    packer = zlib.compressobj(6, zlib.DEFLATED, -zlib.MAX_WBITS)
+    return packer.compress(data) + packer.flush()
+
+
+def _chunked(data: bytes) -> bytes:
+    pieces = [data[i : i + 700] for i in range(0, len(data), 700)]
+    return b"".join(b"%x\r\n%s\r\n" % (len(p), p) for p in pieces) + b"0\r\n\r\n"
+
+
+HTML = article_html(EN_TITLE, EN_PARAGRAPHS).encode()
+CODINGS = {
+    "x-gzip": ([("Content-Encoding", "x-gzip")], gzip.compress(HTML)),
+    "X-Gzip, chunked": (
+        [("Content-Encoding", "X-Gzip"), ("Transfer-Encoding", "chunked")],
+        _chunked(gzip.compress(HTML)),
+    ),
+    "gzip": ([("Content-Encoding", "gzip")], gzip.compress(HTML)),
+    "deflate (zlib)": ([("Content-Encoding", "deflate")], zlib.compress(HTML)),
+    "deflate (raw)": ([("Content-Encoding", "deflate")], _raw_deflate(HTML)),
+    # Some tools store the decoded body under the original header: it is read as it is.
+    "gzip, stored decoded": ([("Content-Encoding", "gzip")], HTML),
+    "identity": ([("Content-Encoding", "identity")], HTML),
+}
+
+
+@pytest.mark.parametrize("coding", list(CODINGS))
+def test_payloads_are_decoded_as_the_fetcher_decodes_them(tmp_path: Path, coding: str) -> None:
+    extra, body = CODINGS[coding]
+    path = tmp_path / "coded.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        http = StatusAndHeaders(
+            "200 OK", [("Content-Type", "text/html; charset=utf-8"), *extra], "HTTP/1.1"
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                f"{ORIGIN}/coded", "response", payload=io.BytesIO(body), http_headers=http
+            )
+        )
+    result = invoke(None, tmp_path / "archive", "import", str(path))
+    assert result.exit_code == 0, result.stderr
+    (record,) = records(result)
+    assert record["status"] == "stored", record
+    assert record["title"] == EN_TITLE and EN_PARAGRAPHS[0] in record["text"]
+
+
+def test_a_damaged_compressed_payload_fails_the_file_not_the_run(tmp_path: Path) -> None:
+    """A gzip body broken half-way (its checksum no longer matches) is not stored as it is."""
+    packed = bytearray(gzip.compress(HTML, compresslevel=0))
+    packed[len(packed) // 2 : len(packed) // 2 + 40] = b"\xff" * 40
+    path = tmp_path / "bad.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        http = StatusAndHeaders(
+            "200 OK",
+            [("Content-Type", "text/html; charset=utf-8"), ("Content-Encoding", "gzip")],
+            "HTTP/1.1",
+        )
+        writer.write_record(
+            writer.create_warc_record(
+                f"{ORIGIN}/bad", "response", payload=io.BytesIO(bytes(packed)), http_headers=http
+            )
+        )
+    result = invoke(None, tmp_path / "archive", "import", str(path))
+    assert result.exit_code == 3
+    assert "cannot be read" in result.stderr and records(result) == []
