@@ -9,9 +9,11 @@ run), so every WARC in the archive always reads back cleanly with warcio.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
 import sys
+import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -242,6 +244,8 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             raise WarcFormatError(f"the record of {uri} is truncated")
         if bounds is not None:
             bounds.check(index)
+        if arc:  # warcio makes up a random id for each ARC record, on every read
+            record_id = _arc_record_id(uri, date or "", body)
         status, headers, version = _http_parts(record)
         page = Page(
             url=uri,
@@ -257,6 +261,12 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
     if bounds is not None:
         bounds.check(None)
     _check_gzip_complete(source)
+
+
+def _arc_record_id(uri: str, date: str, body: bytes) -> str:
+    """A record id for an ARC capture from what identifies it, the same on every import."""
+    digest = hashlib.sha256(body).hexdigest()
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{uri} {date} {digest}')}>"
 
 
 def _read_body(record: Any, uri: str) -> bytes:

@@ -1,5 +1,5 @@
-"""`archiver import` of plain WARC and ARC files cut short, and of payloads in every content
-coding the fetcher reads."""
+"""`archiver import` of plain WARC and ARC files cut short, of payloads in every content coding
+the fetcher reads, and of ARC captures (which carry no record id of their own)."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.cli.helpers import ORIGIN, build_warc, invoke, outlet_captures, records
+from tests.cli.helpers import ORIGIN, build_warc, invoke, outlet_captures, query, records
 from tests.servers import EN_PARAGRAPHS, EN_TITLE, article_html
 
 FIRST_TWO = [f"{ORIGIN}/en/market", f"{ORIGIN}/ar/souq"]
@@ -149,6 +149,27 @@ def test_plain_arc_cut_short_is_truncated(tmp_path: Path, keep: int | str) -> No
     result = invoke(None, tmp_path / "archive", "import", str(path))
     assert result.exit_code == 3 and "truncated" in result.stderr, result.stderr
     assert [r["url"] for r in records(result)] == [f"{ORIGIN}/en/market"]
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_arc_captures_keep_one_identity_across_imports(tmp_path: Path, gzipped: bool) -> None:
+    """An ARC record has no id: the one it gets comes from its URL, date and content, so the
+    same capture has the same id in every archive and a re-import stores nothing new."""
+    path = tmp_path / "courier.arc"
+    path.write_bytes(arc_file(arc_pages(), gzipped=gzipped))
+    first = invoke(None, tmp_path / "a", "import", str(path))
+    other = invoke(None, tmp_path / "b", "import", str(path))
+    assert first.exit_code == other.exit_code == 0, first.stderr
+    ids = [r["warc_record_id"] for r in records(first)]
+    assert ids == [r["warc_record_id"] for r in records(other)]
+    assert len(set(ids)) == 2 and all(i.startswith("<urn:uuid:") for i in ids)
+    fetches = query(tmp_path / "a", "SELECT COUNT(*) FROM fetches")
+    again = invoke(None, tmp_path / "a", "import", str(path))
+    assert [r["status"] for r in records(again)] == ["unchanged", "unchanged"]
+    assert [r["warc_record_id"] for r in records(again)] == ids
+    assert query(tmp_path / "a", "SELECT COUNT(*) FROM articles") == [(2,)]
+    assert query(tmp_path / "a", "SELECT COUNT(*) FROM versions") == [(0,)]
+    assert query(tmp_path / "a", "SELECT COUNT(*) FROM fetches") == [(fetches[0][0] + 2,)]
 
 
 # -- content codings ---------------------------------------------------------------------------
