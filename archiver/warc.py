@@ -9,8 +9,11 @@ run), so every WARC in the archive always reads back cleanly with warcio.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import io
 import os
+import sys
+import uuid
 import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -19,11 +22,14 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from warcio.archiveiterator import ArchiveIterator
+from warcio.bufferedreaders import BufferedReader, ChunkedDataReader
 from warcio.exceptions import ArchiveLoadFailed
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
+from archiver.errors import FetchError
+from archiver.fetch import _BoundedDecoder
 from archiver.models import Page
 
 _REASONS = {
@@ -222,22 +228,24 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
     truncated download never passes a cut page off as a whole one, and before reading anything
     when the stream does not start like a WARC or ARC file.
     """
-    stream = _check_signature(stream)
-    for record in _records(stream):
+    source, gzipped, arc = _check_signature(stream)
+    bounds = None if gzipped else _RecordBounds(source, arc=arc)
+    for index, record in enumerate(_records(bounds or source, bounds)):
         if record.rec_type not in ("response", "resource"):
             continue
         uri = record.rec_headers.get_header("WARC-Target-URI") or ""
         if not uri:
             raise WarcFormatError("a response record has no WARC-Target-URI")
         record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
-        fetched = _parse_warc_date(record.rec_headers.get_header("WARC-Date"))
-        try:
-            body = record.content_stream().read()
-        except (zlib.error, EOFError, OSError) as exc:
-            raise WarcFormatError(f"the record of {uri} cannot be read: {exc}") from None
+        date = record.rec_headers.get_header("WARC-Date")
+        body = _read_body(record, uri)
         if getattr(record.raw_stream, "limit", 0) > 0:
             # warcio hands out a short body when the file ends inside the record.
             raise WarcFormatError(f"the record of {uri} is truncated")
+        if bounds is not None:
+            bounds.check(index)
+        if arc:  # warcio makes up a random id for each ARC record, on every read
+            record_id = _arc_record_id(uri, date or "", body)
         status, headers, version = _http_parts(record)
         page = Page(
             url=uri,
@@ -245,12 +253,68 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             status=status,
             headers=headers,
             body=body,
-            fetched_at=fetched,
+            fetched_at=_parse_warc_date(date),
             http_version=version,
             warc_record_id=record_id or None,
         )
         yield Capture(page, record_id)
-    _check_gzip_complete(stream)
+    if bounds is not None:
+        bounds.check(None)
+    _check_gzip_complete(source)
+
+
+def _arc_record_id(uri: str, date: str, body: bytes) -> str:
+    """A record id for an ARC capture from what identifies it, the same on every import."""
+    digest = hashlib.sha256(body).hexdigest()
+    return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{uri} {date} {digest}')}>"
+
+
+def _read_body(record: Any, uri: str) -> bytes:
+    """The record's payload without its transfer and content codings."""
+    raw = record.raw_stream
+    http = record.http_headers
+    try:
+        if http is None:
+            body = raw.read()
+        else:
+            coding = (http.get_header("Transfer-Encoding") or "").lower().split(",")[-1]
+            body = (ChunkedDataReader(raw) if coding.strip() == "chunked" else raw).read()
+            body = _decode_content(body, http.get_header("Content-Encoding") or "", uri)
+        while raw.read(1 << 16):  # past the last chunk (trailers), so a cut shows in `limit`
+            pass
+    except (zlib.error, EOFError, OSError) as exc:
+        raise WarcFormatError(f"the record of {uri} cannot be read: {exc}") from None
+    return body  # type: ignore[no-any-return]
+
+
+# A body whose first KiB does not inflate was stored decoded under its original header.
+_FIRST_PIECE = 1024
+
+
+def _decode_content(body: bytes, coding: str, uri: str) -> bytes:
+    """`body` without its Content-Encoding, inflated as the fetcher inflates it (gzip, x-gzip,
+    deflate with or without the zlib wrapper); other codings as warcio reads them (`br` when
+    brotli is installed), else left as they are.
+
+    A body that does not inflate from its start is taken as stored decoded under its original
+    header (some tools do that; warcio reads such bodies as they are too); one that breaks
+    off later raises `WarcFormatError`, so a damaged page is not stored cut short."""
+    coding = coding.strip().lower()
+    if coding in ("", "identity"):
+        return body
+    decoder = _BoundedDecoder.for_encoding(coding)
+    if decoder is None:
+        if coding in BufferedReader.get_supported_decompressors():
+            return BufferedReader(io.BytesIO(body), decomp_type=coding).read()  # type: ignore[no-any-return]
+        return body
+    try:
+        head = decoder.decode(body[:_FIRST_PIECE], sys.maxsize)
+    except FetchError:
+        return body
+    try:
+        return head + decoder.decode(body[_FIRST_PIECE:], sys.maxsize)
+    except FetchError as exc:
+        raise WarcFormatError(f"the record of {uri} cannot be read: {exc.message}") from None
 
 
 # How a WARC record or an ARC file (its "filedesc://" header) starts, gzipped or not.
@@ -258,22 +322,24 @@ _SIGNATURES = (b"WARC/", b"filedesc://")
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
-def _check_signature(stream: BinaryIO) -> BinaryIO:
+def _check_signature(stream: BinaryIO) -> tuple[BinaryIO, bool, bool]:
     """Refuse a stream that is neither WARC nor ARC, before warcio's lenient ARC reader takes
     any text whose first line has five words for a header and quietly yields nothing.
 
-    Returns the stream to read on: a pipe cannot be rewound, so its first bytes are read and
-    replayed in front of the rest."""
+    Returns the stream to read on (a pipe cannot be rewound, so its first bytes are read and
+    replayed in front of the rest), whether it is gzipped and whether it is an ARC file."""
     head = _read_head(stream, 4096)
     if not stream.seekable():
         stream = io.BufferedReader(_Replay(head, stream))
     if not head:
         raise WarcFormatError("the file is empty")
-    if head.startswith(_GZIP_MAGIC):
+    gzipped = head.startswith(_GZIP_MAGIC)
+    if gzipped:
         head = _inflate_head(head, 64)
-    if not head.lstrip(b"\r\n").startswith(_SIGNATURES):
+    head = head.lstrip(b"\r\n")
+    if not head.startswith(_SIGNATURES):
         raise WarcFormatError("does not start with a WARC or ARC record header")
-    return stream
+    return stream, gzipped, not head.startswith(b"WARC/")
 
 
 def _read_head(stream: BinaryIO, size: int) -> bytes:
@@ -330,7 +396,7 @@ class _Replay(io.RawIOBase):
         return len(data)
 
 
-def _records(stream: BinaryIO) -> Iterator[Any]:
+def _records(stream: Any, bounds: _RecordBounds | None) -> Iterator[Any]:
     """warcio's records, its own errors turned into `WarcFormatError` (the file's fault)."""
     records = ArchiveIterator(stream, arc2warc=True)
     while True:
@@ -338,9 +404,120 @@ def _records(stream: BinaryIO) -> Iterator[Any]:
             record = next(records)
         except StopIteration:
             return
-        except (ArchiveLoadFailed, zlib.error, EOFError) as exc:
+        except (ArchiveLoadFailed, zlib.error, EOFError, AttributeError, ValueError) as exc:
+            # warcio fails on a header cut short in many ways: an AttributeError when a
+            # response's header ends before its WARC-Target-URI, say.
+            if bounds is not None:
+                bounds.check(None)  # raises when that is where the file ends
             raise WarcFormatError(f"not a readable WARC record: {exc}") from None
         yield record
+
+
+_TRUNCATED = "the file ends in the middle of a record (truncated)"
+
+
+class _RecordBounds:
+    """Follows the records of an uncompressed WARC or ARC as warcio reads them through it: each
+    header block to its end, then the block length it declares.
+
+    warcio reads a file that ends inside a record header as a short last record (or fails on
+    it, when the cut comes before the WARC-Target-URI), and one that ends inside a payload as
+    a short payload; this knows the file was cut, and in which record. A header without a
+    length leaves the boundaries unknown from there on, and warcio's reading as it is.
+    """
+
+    def __init__(self, stream: BinaryIO, *, arc: bool) -> None:
+        self._stream = stream
+        self._arc = arc  # an ARC header is one line, a WARC header ends with a blank line
+        self._offset = 0
+        self._header = bytearray()  # the current record's header so far
+        self._remaining = 0  # bytes of the current record's block still to come
+        self._lost = False
+        self._records = 0  # records begun
+        self._cut: int | None = None  # index of the record the file ends in
+
+    def tell(self) -> int:
+        return self._offset
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._stream.read(size)
+        self._offset += len(data)
+        if data:
+            self._follow(data)
+        elif size and not self._lost and (self._header or self._remaining):
+            self._cut = self._records - 1
+        return data
+
+    def check(self, index: int | None) -> None:
+        """Raise when the file ends inside record `index` (None: inside any record)."""
+        if self._cut is not None and (index is None or index >= self._cut):
+            raise WarcFormatError(_TRUNCATED)
+
+    def _follow(self, data: bytes) -> None:
+        at = 0
+        while at < len(data) and not self._lost:
+            if self._remaining:
+                step = min(self._remaining, len(data) - at)
+                self._remaining -= step
+                at += step
+                continue
+            if not self._header:  # between records: blank lines, then the next header
+                while at < len(data) and data[at] in b"\r\n":
+                    at += 1
+                if at == len(data):
+                    return
+                self._records += 1
+            at = self._take_header(data, at)
+
+    def _take_header(self, data: bytes, at: int) -> int:
+        """Add `data[at:]` to the header up to its end, and there expect the length it
+        declares. Returns where in `data` the header ended (or `len(data)`: it goes on)."""
+        end = self._header_end(data, at)
+        self._header += data[at : len(data) if end is None else end]
+        if end is None:
+            return len(data)
+        length = _declared_length(bytes(self._header), arc=self._arc)
+        self._header.clear()
+        if length is None:
+            self._lost = True
+        else:
+            self._remaining = length
+        return end
+
+    def _header_end(self, data: bytes, at: int) -> int | None:
+        """Where in `data` (from `at`) the header ends: after its line (ARC) or its first
+        blank line (WARC), which may begin in the bytes before `at`."""
+        if self._arc:
+            found = data.find(b"\n", at)
+            return None if found < 0 else found + 1
+        carried = bytes(self._header[-2:])
+        straddling = _blank_line_end(carried + data[at : at + 2])
+        if straddling is not None:
+            return at + straddling - len(carried)
+        return _blank_line_end(data, at)
+
+
+def _blank_line_end(data: bytes, start: int = 0) -> int | None:
+    """The end of the first blank line in `data` (from `start`), its line break included."""
+    ends = [
+        found + len(blank)
+        for blank in (b"\n\r\n", b"\n\n")
+        if (found := data.find(blank, start)) >= 0
+    ]
+    return min(ends) if ends else None
+
+
+def _declared_length(header: bytes, *, arc: bool) -> int | None:
+    """The block length a record header declares: an ARC header line's last field, a WARC
+    header's Content-Length."""
+    if arc:
+        fields = header.split()
+        return int(fields[-1]) if fields and fields[-1].isdigit() else None
+    for line in header.split(b"\n"):
+        name, _, value = line.partition(b":")
+        if name.strip().lower() == b"content-length":
+            return int(value.strip()) if value.strip().isdigit() else None
+    return None
 
 
 def _check_gzip_complete(stream: BinaryIO) -> None:

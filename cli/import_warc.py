@@ -19,8 +19,9 @@ from cli.output import Tally, echo_err
 )
 @click.pass_obj
 def command(app: App, warcs: tuple[Path, ...]) -> None:
-    """Run every HTML response in WARC files (wget, Browsertrix, Wayback, ours) through the
-    pipeline, with the capture's date as `fetched_at` and its WARC record id kept.
+    """Run every HTML response in WARC or ARC files, plain or gzipped (wget, Browsertrix,
+    Wayback, ours) through the pipeline, with the capture's date as `fetched_at` and its WARC
+    record id kept. A damaged file fails itself (exit 3), after the records before the damage.
 
     \b
     Example:
