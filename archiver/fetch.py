@@ -267,7 +267,7 @@ class Fetcher:
         limit = self.settings.max_bytes
         fetched_at = datetime.now(UTC)
         self.requests_sent += 1
-        # Only codings `_BoundedDecoder` inflates under the max_bytes cap are offered.
+        # Only codings `BoundedDecoder` inflates under the max_bytes cap are offered.
         response = await pool.get(url, {"Accept-Encoding": ACCEPT, **headers})
         try:
             fields = {k.lower(): v for k, v in response.headers}
@@ -275,7 +275,7 @@ class Fetcher:
             encoded = fields.get("content-encoding", "identity").lower().strip()
             if declared.isdigit() and encoded in ("", "identity") and int(declared) > limit:
                 raise FetchError(f"body of {declared} bytes exceeds max_bytes ({limit})")
-            decoder = _BoundedDecoder.for_encoding(encoded)
+            decoder = BoundedDecoder.for_encoding(encoded)
             if decoder is None and encoded not in ("", "identity"):
                 raise FetchError(f"undecodable body: unsupported content-encoding {encoded!r}")
             # Inflated piece by piece, never more than the cap allows (a gzip bomb stops there).
@@ -349,7 +349,7 @@ def _describe(exc: TransportError) -> str:
     )
 
 
-class _BoundedDecoder:
+class BoundedDecoder:
     """Inflates a gzip or deflate body piece by piece, never producing more than asked for."""
 
     def __init__(self, wbits: int) -> None:
@@ -358,7 +358,7 @@ class _BoundedDecoder:
         self._started = False
 
     @classmethod
-    def for_encoding(cls, encoding: str) -> _BoundedDecoder | None:
+    def for_encoding(cls, encoding: str) -> BoundedDecoder | None:
         """A decoder for gzip/deflate; None for anything else."""
         encoding = encoding.strip()
         if encoding in ("gzip", "x-gzip"):

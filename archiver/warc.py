@@ -29,7 +29,7 @@ from warcio.warcwriter import WARCWriter
 
 from archiver import __version__
 from archiver.errors import FetchError
-from archiver.fetch import _BoundedDecoder
+from archiver.fetch import BoundedDecoder
 from archiver.models import Page
 
 _REASONS = {
@@ -302,7 +302,7 @@ def _decode_content(body: bytes, coding: str, uri: str) -> bytes:
     coding = coding.strip().lower()
     if coding in ("", "identity"):
         return body
-    decoder = _BoundedDecoder.for_encoding(coding)
+    decoder = BoundedDecoder.for_encoding(coding)
     if decoder is None:
         if coding in BufferedReader.get_supported_decompressors():
             return BufferedReader(io.BytesIO(body), decomp_type=coding).read()  # type: ignore[no-any-return]
