@@ -34,11 +34,13 @@ _ORIGIN = re.compile(
 # Labels that introduce names even without a colon: they mean nothing else.
 _BARE_LABELS = (
     r"written by|reporting by|reported by|report by|words by|story by|contributed by|"
-    r"prepared by|edited by|editing by|translated by|photos? by|بقلم|كتب|كتبت|كتبه"
+    r"prepared by|edited by|editing by|translated by|photos? by|بقلم"
 )
 # Labels that introduce names; "by" alone needs capitalised names (see _byline_names). The
-# ambiguous ones ("تحرير" also means "liberation") need a colon or a dash (see _names_follow).
-_ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
+# ambiguous ones need a colon or a dash (see _names_follow): "تحرير" also means "liberation",
+# and "كتب"/"كتبت" (wrote) opens news ("كتبت الطفلة رسالة مؤثرة"), where an Arabic name cannot
+# be told from the words after it.
+_ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه|كتب|كتبت|كتبه"
 _ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
 _BARE_LABEL = re.compile(rf"^(?:{_BARE_LABELS})\s")
 _BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
@@ -63,6 +65,11 @@ _CLAUSE_WORDS = frozenset(
 # the lowercase nouns of a generic credit ("News agencies", "Local media").
 _OUTLET_WORDS = frozenset("the of for and on in al el de la في على".split())
 _SOURCE_NOUNS = frozenset("agencies agency news media press wires websites sites staff".split())
+# Arabic words for an outlet or an account (folded, without "ال"): "وكالة الأنباء السورية".
+_OUTLET_NOUNS_AR = frozenset(
+    """وكاله وكالات شبكه موقع مواقع صحيفه جريده مجله قناه تلفزيون اذاعه مرصد مركز منصه صفحه
+    حساب معرف نيوز برس انباء اعلام""".split()
+)
 # Lowercase particles inside Latin-script personal names.
 _NAME_PARTICLES = frozenset("al el bin ibn abu abd de da di du la le van von der den".split())
 # Generic words of a place name ("ريف دمشق", "Deir Ezzor Countryside"): an editor signature
@@ -72,6 +79,19 @@ _PLACE_WORDS = frozenset(
     countryside province city town village camp governorate district region mount valley
     deir ras tal jisr""".split()
 )
+# A photo credit: "تصوير: حليم محمد / عنب بلدي", "Photo: AFP", "Photo credit: …".
+_PHOTO = re.compile(
+    r"^(?:photo credit|photo|photos|image|picture|credit|تصوير|الصوره|صوره|عدسه)"
+    r"\s*[:：]\s*(?P<who>.+)$"
+)
+# A dateline alone on the first lines: an outlet, a place and the reporter or "خاص"
+# (exclusive) in brackets: "بلدي نيوز - درعا (خاص)", "بلدي نيوز- درعا (حسام محمد)". It stays in
+# the text (the place is where the story is from); a reporter's name becomes an author.
+_DATELINE = re.compile(
+    r"^(?P<site>[^\W\d][^-–—()]{1,30}?)\s*[-–—]\s*(?P<place>[^-–—()]{0,30}?)\s*"
+    r"\((?P<who>[^()]{2,40})\)$"
+)
+_EXCLUSIVE = frozenset(("خاص", "حصري", "exclusive"))
 _SENTENCE_MARKS = re.compile(r"[!?؟%٪]|[.:;؛]\s")
 _DIGIT = re.compile(r"\d")
 # A title or an initial before a name ("د. وليد عمر", "Dr. Lina Saleh", "J. Smith").
@@ -94,7 +114,7 @@ def take_credits(lines: list[str], head: int = 3, tail: int = 4) -> tuple[list[s
     drop: set[int] = set()
     edge = [i for i in range(len(lines)) if i < head or i >= len(lines) - tail]
     for i in edge:
-        if _credit_line(lines[i], credits, at_end=i == len(lines) - 1):
+        if _credit_line(lines[i], credits, at_end=i == len(lines) - 1, at_start=i < head):
             drop.add(i)
     if len(drop) == len(lines):  # never empty the article for credits
         return lines, Credits()
@@ -106,11 +126,25 @@ def is_credit_line(line: str) -> bool:
     return _credit_line(line, Credits(), at_end=False)
 
 
-def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
+def _credit_line(line: str, credits: Credits, *, at_end: bool, at_start: bool = False) -> bool:
     text = " ".join(line.split()).strip(" .")
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip(" .")  # "(تحرير: أحمد الشامي)"
     if not text or len(text.split()) > 14:
         return False
     folded = fold(text)
+    photo = _PHOTO.match(folded)
+    if photo is not None and _credited(text[photo.start("who") :]):
+        credits.removed.append(Removal(line, "credit:photo"))  # a photographer, not an author
+        return True
+    if at_start:
+        dateline = _DATELINE.match(text)
+        if dateline is not None and _is_dateline(dateline):
+            # the reporter is an author; the line stays, since its place is the story's
+            who = dateline["who"].strip()
+            if fold(who) not in _EXCLUSIVE:
+                credits.authors.extend(n for n in _split_names(who) if n not in credits.authors)
+            return False
     match = _SOURCE.match(folded)
     if match is not None:
         # take the name from the original text when the label is spelled plainly
@@ -150,7 +184,9 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
 
 def _looks_like_outlet(who: str) -> bool:
     """What a source credit names: an outlet or agency ("SANA", "بلدي نيوز", "Syrian
-    Observatory for Human Rights", "وكالات"), a few words that make no clause."""
+    Observatory for Human Rights", "وكالات"), a few words that make no clause. Arabic has no
+    capitals to tell a name from a sentence ("المصادر: قوات النظام تقصف بلدة كفرنبل"), so
+    Arabic words beyond three need a word for an outlet ("وكالة", "شبكة", "موقع", "صفحة")."""
     words = who.split()
     if not 0 < len(words) <= 7 or _SENTENCE_MARKS.search(who):
         return False
@@ -163,7 +199,31 @@ def _looks_like_outlet(who: str) -> bool:
     latin = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
     if latin and not latin[0][0].isupper():
         return False
+    if len(words) - len(latin) > 3 and not any(_is_outlet_noun(w) for w in words):
+        return False
     return all(w[0].isupper() or w.lower() in _OUTLET_WORDS | _SOURCE_NOUNS for w in latin)
+
+
+def _is_outlet_noun(word: str) -> bool:
+    key = fold(word).strip("()\"'«»,،")
+    return key in _OUTLET_NOUNS_AR or (key.startswith("ال") and key[2:] in _OUTLET_NOUNS_AR)
+
+
+def _credited(value: str) -> bool:
+    """Who a photo credit names: people or outlets, perhaps several ("Enab Baladi / Name")."""
+    parts = [p.strip() for p in re.split(r"\s*[/|،,]\s*|\s+[-–]\s+", value) if p.strip()]
+    return bool(parts) and all(_looks_like_names(p) or _looks_like_outlet(p) for p in parts)
+
+
+def _is_dateline(match: re.Match[str]) -> bool:
+    site, place, who = match["site"].split(), match["place"].split(), match["who"].strip()
+    if not 0 < len(site) <= 3 or len(place) > 3 or len(site) + len(place) < 2:
+        return False
+    if any(_word_key(w) in _CLAUSE_WORDS for w in site + place):
+        return False
+    if fold(who) in _EXCLUSIVE:
+        return True
+    return 2 <= len(who.split()) <= 4 and _looks_like_names(who)
 
 
 def _looks_like_names(value: str) -> bool:
