@@ -3,8 +3,9 @@
 1. Built-in Arabic and English cues (read also / related / share / follow us / tags / copyright /
    comments / widgets), matched after `normalize.fold` so spelling variants (إقرأ/اقرأ,
    أيضاً/أيضًا/أيضا) all hit, with positional rules: an inline teaser line goes; a "related" header
-   takes the headlines after it (mid-article only those that are the page's links); a comment
-   header near the end takes the rest. A sentence that merely mentions the words stays: cues
+   takes the headlines after it (those that are the page's links when they are; plain-text
+   headlines only when they close the text); a comment header or an author box near the end
+   takes the rest. A sentence that merely mentions the words stays: cues
    match line starts or whole lines, and the opening words a notice shares with news ("تابعوا",
    "all rights reserved", "do not reflect the views") also need a channel, a word for the piece
    itself, or a short line at the text's edge.
@@ -597,10 +598,17 @@ def _is_teaser_date(line: str) -> bool:
     )
 
 
+_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
+
+
 def _is_link(line: str, links: frozenset[str]) -> bool:
     """Whether the line is a link's text (perhaps with a date or a label after it)."""
     key = match_key(line)
     if key in links:
+        return True
+    # "- <headline> - 4 آذار 2025": the headline between separators is the link
+    parts = _SEPARATOR.split(line.strip(" -–—|•·"))
+    if len(parts) > 1 and any(p.count(" ") >= 1 and match_key(p) in links for p in parts):
         return True
     for link in links:
         shorter, longer = (link, key) if len(link) < len(key) else (key, link)

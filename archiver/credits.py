@@ -39,10 +39,11 @@ _BARE_LABELS = (
 # Labels that introduce names; "by" alone needs capitalised names (see _byline_names). The
 # ambiguous ones need a colon or a dash (see _names_follow): "تحرير" also means "liberation",
 # and "كتب"/"كتبت" (wrote) opens news ("كتبت الطفلة رسالة مؤثرة"), where an Arabic name cannot
-# be told from the words after it.
+# be told from the words after it; only above the article ("كتب أحمد الشامي") do they go bare.
 _ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه|كتب|كتبت|كتبه"
 _ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
 _BARE_LABEL = re.compile(rf"^(?:{_BARE_LABELS})\s")
+_WROTE = re.compile(r"^(?:كتب|كتبت|كتبه)\s")
 _BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
@@ -170,7 +171,7 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool, at_start: bool = 
             credits.source_credit = who
         credits.removed.append(Removal(line, "credit:origin"))
         return True
-    names = _byline_names(text, folded)
+    names = _byline_names(text, folded, at_start=at_start)
     if names:
         credits.authors.extend(n for n in names if n not in credits.authors)
         credits.removed.append(Removal(line, "credit:byline"))
@@ -268,14 +269,14 @@ def _is_signature(text: str) -> bool:
     return True
 
 
-def _byline_names(text: str, folded: str) -> list[str]:
+def _byline_names(text: str, folded: str, *, at_start: bool = False) -> list[str]:
     names: list[str] = []
     parts = _PART_SPLIT.split(text) if _ROLE_LINE.match(folded) else [text]
     for part in parts:
         part = part.strip()
         folded_part = folded if len(parts) == 1 else fold(part)  # `text` is already stripped
         role = _ROLE_LINE.match(folded_part)
-        if role is not None and _names_follow(part, folded_part):
+        if role is not None and _names_follow(part, folded_part, at_start=at_start):
             who = _cut_label(part)
             if not _looks_like_names(who):
                 return []  # "مراسل عنب بلدي في درعا: القصف مستمر …" reports, it credits no one
@@ -290,18 +291,23 @@ def _byline_names(text: str, folded: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _names_follow(part: str, folded: str) -> bool:
+def _names_follow(part: str, folded: str, *, at_start: bool = False) -> bool:
     """A label with a colon (or a dash) introduces names. Without one, the label must be
     unambiguous ("Reporting by", "بقلم"; not "تحرير", which also means "liberation") and only a
     few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news).
-    `folded` is `fold(part)`."""
+    "كتب"/"كتبت" (wrote) go bare only above the article, before a first name (not a word
+    with "ال": "كتبت الطفلة رسالة مؤثرة" is news). `folded` is `fold(part)`."""
     label = re.match(r"^(?P<label>[^:：]{1,25}?)\s*(?:[:：]|\s+[-–]\s+)", part)
     if label is not None:
         # the role and a few words ("إعداد وتحرير:", "Contributed By:", "مراسل عنب بلدي:")
         return len(label["label"].split()) <= 4
-    if _BARE_LABEL.match(folded) is None:
-        return False
     rest = _cut_label(part).strip()
+    if _WROTE.match(folded) is not None:
+        words = rest.split()
+        if not (at_start and 2 <= len(words) <= 4 and not fold(words[0]).startswith("ال")):
+            return False
+    elif _BARE_LABEL.match(folded) is None:
+        return False
     return 0 < len(rest.split()) <= 4 and not rest.endswith((".", "!", "?", "؟"))
 
 

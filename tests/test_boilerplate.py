@@ -143,6 +143,15 @@ def test_a_closing_related_block_with_links_takes_the_teasers_and_their_dates() 
     assert len(removed) == 5
 
 
+def test_a_related_link_with_its_date_on_the_same_line_is_a_teaser() -> None:
+    headlines = ["أزمة مياه خانقة في البلدة المجاورة بعد توقف المحطة", "ارتفاع أسعار الخبز"]
+    teasers = [f"- {headlines[0]} - 5 آذار 2025", f"- {headlines[1]} - 4 آذار 2025"]
+    lines = [*BODY_AR, "مقالات ذات صلة", *teasers, CLOSING_AR[0]]
+    kept, removed = remove_boilerplate(lines, links=_links(*headlines))
+    assert kept == [*BODY_AR, CLOSING_AR[0]]
+    assert [r.text for r in removed] == ["مقالات ذات صلة", *teasers]
+
+
 def test_an_author_bio_box_at_the_end_goes() -> None:
     bio = "Rami Haddad is a journalist based in Daraa who has covered the south since 2019."
     kept, removed = _clean([*BODY_EN, "About the author", bio])

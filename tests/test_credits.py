@@ -220,6 +220,13 @@ def test_a_datelines_reporter_becomes_an_author_and_the_line_stays(
     assert credits.authors == authors and credits.removed == []
 
 
+def test_a_bare_wrote_byline_counts_only_above_the_article() -> None:
+    kept, credits = take_credits(["كتب وليد عمر", *BODY])
+    assert kept == BODY and credits.authors == ["وليد عمر"]
+    kept, credits = take_credits([*BODY, "كتب وليد عمر"])
+    assert kept == [*BODY, "كتب وليد عمر"] and credits.authors == []
+
+
 def test_a_bracketed_aside_in_the_middle_is_no_dateline() -> None:
     line = "وقال رئيس البلدية - في اتصال هاتفي (أمس)"
     lines = [*BODY, line, *BODY, *BODY]
