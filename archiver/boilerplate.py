@@ -3,8 +3,9 @@
 1. Built-in Arabic and English cues (read also / related / share / follow us / tags / copyright /
    comments / widgets), matched after `normalize.fold` so spelling variants (إقرأ/اقرأ,
    أيضاً/أيضًا/أيضا) all hit, with positional rules: an inline teaser line goes; a "related" header
-   takes the headlines after it (mid-article only those that are the page's links); a comment
-   header near the end takes the rest. A sentence that merely mentions the words stays: cues
+   takes the headlines after it (those that are the page's links when they are; plain-text
+   headlines only when they close the text); a comment header or an author box near the end
+   takes the rest. A sentence that merely mentions the words stays: cues
    match line starts or whole lines, and the opening words a notice shares with news ("تابعوا",
    "all rights reserved", "do not reflect the views") also need a channel, a word for the piece
    itself, or a short line at the text's edge.
@@ -88,8 +89,13 @@ _WIDGETS = frozenset(
         "continue reading", "أكمل القراءة", "languages", "available in",
         "download the full paper", "download the full report", "download pdf",
         "تحميل التقرير كاملاً", "تحميل الملف", "print this article", "طباعة الخبر",
+        "like this", "like loading", "loading",
     )
 )  # fmt: skip
+# An author's bio box after the article: the header and what follows it, near the end.
+_BIO_HEADERS = frozenset(
+    _keys("about the author", "about the writer", "عن الكاتب", "عن الكاتبة", "نبذة عن الكاتب")
+)
 _SOCIAL_WORDS = frozenset(
     _keys(
         "facebook", "twitter", "x", "whatsapp", "telegram", "linkedin", "email", "print",
@@ -133,17 +139,81 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], 
     ("form",
      _keys("sender's name", "sender's email", "receiver's name", "receiver's email"), (), ()),
 )  # fmt: skip
+# A call to join or follow a channel that opens with neither cue ("Join our WhatsApp channel",
+# "يمكنكم متابعة آخر الأخبار عبر قناتنا على تلغرام", "أرسل خبراً عبر واتساب: +90 …"): a
+# channel word and a call (a verb, a link or a phone number) with the reader or the outlet
+# addressed ("our", "now", "قناتنا", "يمكنكم", "الآن"). At the text's edge an English
+# imperative opening the line is enough; Arabic call verbs are also past tenses ("انضم مئات
+# الشبان إلى قناة على تلغرام" joined), so they always need the address. News names channels
+# too ("كتب الناشط على حسابه في فيسبوك", "they would follow the convoy on Telegram").
+_CHANNELS = _keys(
+    "telegram", "whatsapp", "facebook page", "youtube channel", "instagram", "tiktok",
+    "newsletter", "mailing list", "on x", "تلغرام", "تليغرام", "تيليغرام", "واتساب", "واتس اب",
+    "فيسبوك", "فيس بوك", "يوتيوب", "انستغرام", "إنستغرام", "تيك توك", "النشرة البريدية",
+    "البريد الإلكتروني", "قناتنا", "صفحتنا", "حساباتنا", "مجموعتنا", "القناة", "قناة",
+)  # fmt: skip
+# English imperatives open the line or a clause after a comma ("For the latest updates, follow
+# us on X").
+_CALL_EN = re.compile(
+    r"(?:^|, )(?:follow|join|subscribe|sign up|click|tap|download|send|contact|message)\b"
+)
+_CALL_AR = frozenset(
+    _keys(
+        "تابعونا", "تابعوا", "تابع", "تابعنا", "انضم", "انضموا", "للانضمام", "اشترك", "اشتركوا",
+        "للاشتراك", "اضغط", "انقر", "راسلنا", "راسلونا", "أرسل", "أرسلوا", "لمتابعة", "متابعة",
+        "يمكنكم", "شاركونا",
+    )
+)  # fmt: skip
+_ADDRESSED = re.compile(
+    r"\b(?:us|our|you|your|now|click here|يمكنكم|يمكنك|لكم|ليصلكم|ليصلك|اضغط|انقر|تنس|الان"
+    r"|\w+تنا|تابعونا|راسلنا|راسلونا|شاركونا)\b"
+)
+_LINK_OR_PHONE = re.compile(r"https?://|www\.|\bt\.me/|\S@\S+\.\w|\+\d[\d\s-]{6,}")
 # Tag rows need a label and a colon ("Tags: a, b"), so a sentence about tags stays.
 _TAGS = re.compile(
     r"^\s*(?:tags|tagged|topics|keywords|الكلمات المفتاحيه|كلمات مفتاحيه|الوسوم|وسوم"
     r"|الكلمات الدلاليه)\s*[:：]"
 )
-# A view counter needs its label: a bare number may be a phone number or a table row.
-_VIEWS = re.compile(
-    r"^(?:(?:views?|reads|المشاهدات|مشاهدات|مشاهده|القراءات)\s*\d[\d,. ]*"
-    r"|\d[\d,. ]*\s*(?:views?|reads|مشاهده|مشاهدات|قراءه))$"
+# A view or comment counter needs its label: a bare number may be a phone number or a table row.
+_COUNTED = (
+    r"views?|reads|comments?|replies|المشاهدات|مشاهدات|مشاهده|القراءات|قراءه|التعليقات|تعليقات"
+    r"|تعليق|تعليقا|الردود|ردود"
 )
-_READ_TIME = re.compile(r"^\d+\s*(?:min|mins|minute|minutes|دقيقه|دقائق)\s*(?:read|قراءه|للقراءه)$")
+_VIEWS = re.compile(rf"^(?:(?:عدد\s+)?(?:{_COUNTED})\s*\d[\d,. ]*|\d[\d,. ]*\s*(?:{_COUNTED}))$")
+_MINUTES = r"min|mins|minute|minutes|دقيقه|دقائق|دقايق"
+_READ_TIME = re.compile(
+    rf"^\d+\s*(?:{_MINUTES})\s*(?:read|قراءه|للقراءه)$"
+    rf"|^(?:reading time|read time|(?:وقت|مده) القراءه)\s*\d+\s*(?:{_MINUTES})?$"
+)
+# A tag row's label without a colon ("كلمات مفتاحية درعا الزراعة"), at the text's edge only;
+# "Tags" alone also opens sentences, so only labels that do not.
+_BARE_TAGS = re.compile(
+    r"^(?:الكلمات المفتاحيه|كلمات مفتاحيه|الوسوم|وسوم|الكلمات الدلاليه|keywords) "
+)
+_FUNCTION_WORDS = frozenset(
+    _keys(
+        "في", "على", "من", "إلى", "عن", "مع", "التي", "الذي", "الذين", "أن", "إن", "قد", "لم",
+        "لا", "ما", "هذا", "هذه", "بعد", "قبل", "كان", "كانت", "the", "of", "to", "in", "on",
+        "and", "is", "are", "was", "were", "that", "which", "for", "with",
+    )
+)  # fmt: skip
+# A prompt to comment: a comments word and the reader addressed ("شاركنا برأيك في التعليقات").
+_COMMENT_PROMPTS = _keys(
+    "شاركنا", "رأيك", "برأيك", "اترك", "اكتب", "let us know", "tell us", "what do you think",
+    "your", "share your",
+)  # fmt: skip
+# A reuse notice: republishing, a word for the piece, and a ban or a permission.
+_REUSE = _keys(
+    "إعادة نشر", "إعادة النشر", "النسخ", "republish", "reproduc", "reprint", "redistribut"
+)  # fmt: skip
+_REUSE_PIECES = _keys(
+    "هذه المادة", "هذا المقال", "هذا الخبر", "هذا التقرير", "المواد المنشورة", "محتوى الموقع",
+    "this article", "this material", "this content", "this story", "our content",
+)  # fmt: skip
+_REUSE_TERMS = _keys(
+    "لا يجوز", "يمنع", "يحظر", "دون إذن", "بدون إذن", "without permission", "may not",
+    "prohibited", "not permitted", "written permission",
+)  # fmt: skip
 # Disclaimers: recognised by their typical clause anywhere in a line at the start or end,
 # together with a word for the piece or its author ("... لا تعكس رأي الحكومة" in a quote is news).
 _DISCLAIMERS = _keys(
@@ -202,6 +272,12 @@ _TRUNCATION_RE = _alternation(
         "للمزيد",
     )
 )  # fmt: skip
+# "للمزيد" (for more) also opens news ("للمزيد من الدعم، طالب المزارعون ..."): as a pointer
+# it is marked off or names where the rest is ("للمزيد: www…", "للمزيد زوروا موقعنا").
+_WEAK_TRUNCATION = match_key("للمزيد")
+_POINTER = re.compile(
+    r"^للمزيد\s*[:：]|https?://|www\.|\b(?:اضغط|انقر|زوروا|زر|الرابط|رابط|موقعنا|اقرا|طالع|تابع)\b"
+)
 
 
 # Words a line may have beyond an outlet phrase and still be that phrase's boilerplate line
@@ -256,6 +332,14 @@ def remove_boilerplate(
                 continue
             removed.extend(Removal(lines[j], "cue:comments") for j in range(index, total))
             break
+        if key in _BIO_HEADERS:
+            # the header and the bio under it, when they close the text
+            stop = total if index >= total - 3 else index + 1
+            removed.extend(Removal(lines[j], "cue:author-bio") for j in range(index, stop))
+            if stop == total:
+                break
+            index += 1
+            continue
         reason = _line_reason(line, folded, key, index, total, phrases, rules.learned)
         if reason is None:
             kept.append(line)
@@ -290,20 +374,37 @@ def _line_reason(
     if _TAGS.match(folded):
         return "cue:tags"
     edge = index < 3 or index >= total - 4
+    sentence = _is_sentence(line)
+    if edge and words <= 12 and not sentence and _is_bare_tag_row(key):
+        return "cue:tags"
+    if words <= 14 and _is_labelled_share_row(folded):
+        return "cue:share"
     if words <= 30:
-        reason = _call_to_action(key, words, edge)
+        reason = _call_to_action(key, words, edge and not sentence)
         if reason is not None:
             return f"cue:{reason}"
+        if words <= 20 and _is_channel_call(line, folded, key, edge and not sentence):
+            return "cue:follow"
+        if edge and words <= 15 and _is_comment_prompt(key):
+            return "cue:comments"
         if words <= 20 and _is_copyright(line, folded, words, edge):
             return "cue:copyright"
     if index >= total - 2 and words <= 15 and not (words > 8 and _is_sentence(line)):
         match = _TRUNCATION_RE.match(key)
-        if match is not None and _starts_with(key, match.group()):
+        if (
+            match is not None
+            and _starts_with(key, match.group())
+            # a pointer has no clause: "Continue reading the statement, the director said."
+            and not (_is_sentence(line) and re.search(r"[,،]", line))
+            and (match.group() != _WEAK_TRUNCATION or _POINTER.search(folded))
+        ):
             return "cue:continue-reading"
     if edge and words <= 12 and is_date_line(folded, folded=True):
         return "cue:date-line"
     if edge and words <= 80 and _is_disclaimer(key):
         return "cue:disclaimer"
+    if edge and words <= 40 and _is_reuse_notice(key):
+        return "cue:copyright"
     if (
         index >= total - 4
         and words <= 80
@@ -329,6 +430,57 @@ def _call_to_action(key: str, words: int, edge: bool) -> str | None:
         ):
             return reason
     return None
+
+
+def _is_channel_call(line: str, folded: str, key: str, bare_edge: bool) -> bool:
+    """A call to follow or join a channel (see `_CHANNELS`); `bare_edge`: the line is at the
+    text's edge and no sentence, where an English imperative or a link is enough."""
+    padded = f" {key} "
+    if not any(f" {c} " in padded or (len(c) > 5 and c in key) for c in _CHANNELS):
+        return False
+    called_en = _CALL_EN.search(folded) is not None
+    called = called_en or any(w in _CALL_AR for w in key.split())
+    linked = _LINK_OR_PHONE.search(line) is not None
+    if not (called or linked):
+        return False
+    if _ADDRESSED.search(key) is not None:
+        return True
+    return bare_edge and (called_en or linked)
+
+
+def _is_bare_tag_row(key: str) -> bool:
+    """A tag row without its colon: the label, then only names ("الوسوم التي استخدمها
+    الناشطون انتشرت بسرعة" is news)."""
+    match = _BARE_TAGS.match(key)
+    return match is not None and not any(w in _FUNCTION_WORDS for w in key[match.end() :].split())
+
+
+def _is_labelled_share_row(folded: str) -> bool:
+    """A share row behind its label: "شارك هذا المقال: فيسبوك تويتر واتساب"."""
+    label, colon, rest = folded.partition(":")
+    if not colon:
+        return False
+    label_key, rest_key = (_NON_WORD.sub(" ", part).strip() for part in (label, rest))
+    return (
+        label_key in _WIDGETS
+        and bool(rest_key)
+        and all(w in _SOCIAL_WORDS for w in rest_key.split())
+    )
+
+
+def _is_comment_prompt(key: str) -> bool:
+    padded = f" {key} "
+    return any(c in key for c in _COMMENT_WORDS) and any(
+        f" {p} " in padded or (" " in p and p in key) for p in _COMMENT_PROMPTS
+    )
+
+
+def _is_reuse_notice(key: str) -> bool:
+    return (
+        any(r in key for r in _REUSE)
+        and any(p in key for p in _REUSE_PIECES)
+        and any(t in key for t in _REUSE_TERMS)
+    )
 
 
 def _is_copyright(line: str, folded: str, words: int, edge: bool) -> bool:
@@ -407,30 +559,56 @@ def _teaser_block(lines: list[str], start: int, links: Callable[[], frozenset[st
     """End of the teaser headlines after a related header.
 
     Headlines are short and do not end with a full stop; the article's own paragraphs and
-    credit lines end the run. A run that reaches the end of the text (or only credit lines
-    follow it) is the closing related-links block and goes whole. Mid-article ("اقرأ أيضاً"
-    between two paragraphs) short body lines often follow the teaser too (a line ending in a
-    colon before a quote, the quote itself, a question): there only the lines that are the
-    page's link texts go, or without them the one line after the header.
+    credit lines end the run. When the first headline is one of the page's link texts, the
+    block is the lines that are links (or a teaser's date under one), wherever it sits:
+    closing Arabic paragraphs often lack a full stop too, and a non-link line after the block
+    is the article's. Otherwise a run that reaches the end of the text (or only credit lines
+    follow it) is the closing related-links block (headlines as plain text) and goes whole;
+    mid-article ("اقرأ أيضاً" between two paragraphs) short body lines often follow the
+    teaser (a line ending in a colon before a quote, the quote itself, a question), so there
+    only the one line after the header goes, or none when the page's links are known.
     """
     end = start
     while end < len(lines) and _is_headline(lines[end]) and not is_credit_line(lines[end]):
         end += 1
-    if all(is_credit_line(line) for line in lines[end:]):
-        return end
     known = links() if links is not None else frozenset()
     linked = start
-    while linked < end and _is_link(lines[linked], known):
+    while linked < end and (
+        _is_link(lines[linked], known) or (linked > start and _is_teaser_date(lines[linked]))
+    ):
         linked += 1
-    if linked > start or known:
+    if linked > start:
         return linked
-    return min(end, start + 1)
+    if all(is_credit_line(line) for line in lines[end:]):
+        return end
+    return start if known else min(end, start + 1)
+
+
+# A teaser's age under its headline ("منذ ساعتين", "3 hours ago")
+_RELATIVE_DATE = re.compile(
+    r"^(?:منذ\s+(?:\d+\s+)?\w+(?:\s+\w+)?|\d+\s+\w+\s+ago|(?:an?|one)\s+\w+\s+ago)$"
+)
+
+
+def _is_teaser_date(line: str) -> bool:
+    folded = fold(line).strip()
+    key = _NON_WORD.sub(" ", folded).strip()
+    return key.count(" ") < 6 and (
+        _RELATIVE_DATE.match(key) is not None or is_date_line(folded, folded=True)
+    )
+
+
+_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
 
 
 def _is_link(line: str, links: frozenset[str]) -> bool:
     """Whether the line is a link's text (perhaps with a date or a label after it)."""
     key = match_key(line)
     if key in links:
+        return True
+    # "- <headline> - 4 آذار 2025": the headline between separators is the link
+    parts = _SEPARATOR.split(line.strip(" -–—|•·"))
+    if len(parts) > 1 and any(p.count(" ") >= 1 and match_key(p) in links for p in parts):
         return True
     for link in links:
         shorter, longer = (link, key) if len(link) < len(key) else (key, link)

@@ -34,13 +34,16 @@ _ORIGIN = re.compile(
 # Labels that introduce names even without a colon: they mean nothing else.
 _BARE_LABELS = (
     r"written by|reporting by|reported by|report by|words by|story by|contributed by|"
-    r"prepared by|edited by|editing by|translated by|photos? by|بقلم|كتب|كتبت|كتبه"
+    r"prepared by|edited by|editing by|translated by|photos? by|بقلم"
 )
 # Labels that introduce names; "by" alone needs capitalised names (see _byline_names). The
-# ambiguous ones ("تحرير" also means "liberation") need a colon or a dash (see _names_follow).
-_ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه"
+# ambiguous ones need a colon or a dash (see _names_follow): "تحرير" also means "liberation",
+# and "كتب"/"كتبت" (wrote) opens news ("كتبت الطفلة رسالة مؤثرة"), where an Arabic name cannot
+# be told from the words after it; only above the article ("كتب أحمد الشامي") do they go bare.
+_ROLES = rf"{_BARE_LABELS}|translation|اعداد|تحرير|تقرير|ترجمه|تدقيق|مراسل|متابعه|كتب|كتبت|كتبه"
 _ROLE_LINE = re.compile(rf"^(?:{_ROLES})\s*(?:[:：]\s*|\s+-\s+|\s+)(?P<who>\S.*)$")
 _BARE_LABEL = re.compile(rf"^(?:{_BARE_LABELS})\s")
+_WROTE = re.compile(r"^(?:كتب|كتبت|كتبه)\s")
 _BY = re.compile(r"^by\s+(?P<who>.+)$", re.IGNORECASE)
 _PART_SPLIT = re.compile(r"\s+[-–—|]\s+|\s*[|،;]\s*")
 _NAME_SPLIT = re.compile(r"\s*(?:,|،|\band\b|&|\s+و\s+)\s*")
@@ -63,6 +66,11 @@ _CLAUSE_WORDS = frozenset(
 # the lowercase nouns of a generic credit ("News agencies", "Local media").
 _OUTLET_WORDS = frozenset("the of for and on in al el de la في على".split())
 _SOURCE_NOUNS = frozenset("agencies agency news media press wires websites sites staff".split())
+# Arabic words for an outlet or an account (folded, without "ال"): "وكالة الأنباء السورية".
+_OUTLET_NOUNS_AR = frozenset(
+    """وكاله وكالات شبكه موقع مواقع صحيفه جريده مجله قناه تلفزيون اذاعه مرصد مركز منصه صفحه
+    حساب معرف نيوز برس انباء اعلام""".split()
+)
 # Lowercase particles inside Latin-script personal names.
 _NAME_PARTICLES = frozenset("al el bin ibn abu abd de da di du la le van von der den".split())
 # Generic words of a place name ("ريف دمشق", "Deir Ezzor Countryside"): an editor signature
@@ -72,6 +80,19 @@ _PLACE_WORDS = frozenset(
     countryside province city town village camp governorate district region mount valley
     deir ras tal jisr""".split()
 )
+# A photo credit: "تصوير: حليم محمد / عنب بلدي", "Photo: AFP", "Photo credit: …".
+_PHOTO = re.compile(
+    r"^(?:photo credit|photo|photos|image|picture|credit|تصوير|الصوره|صوره|عدسه)"
+    r"\s*[:：]\s*(?P<who>.+)$"
+)
+# A dateline alone on the first lines: an outlet, a place and the reporter or "خاص"
+# (exclusive) in brackets: "بلدي نيوز - درعا (خاص)", "بلدي نيوز- درعا (حسام محمد)". It stays in
+# the text (the place is where the story is from); a reporter's name becomes an author.
+_DATELINE = re.compile(
+    r"^(?P<site>[^\W\d][^-–—()]{1,30}?)\s*[-–—]\s*(?P<place>[^-–—()]{0,30}?)\s*"
+    r"\((?P<who>[^()]{2,40})\)$"
+)
+_EXCLUSIVE = frozenset(("خاص", "حصري", "exclusive"))
 _SENTENCE_MARKS = re.compile(r"[!?؟%٪]|[.:;؛]\s")
 _DIGIT = re.compile(r"\d")
 # A title or an initial before a name ("د. وليد عمر", "Dr. Lina Saleh", "J. Smith").
@@ -94,7 +115,7 @@ def take_credits(lines: list[str], head: int = 3, tail: int = 4) -> tuple[list[s
     drop: set[int] = set()
     edge = [i for i in range(len(lines)) if i < head or i >= len(lines) - tail]
     for i in edge:
-        if _credit_line(lines[i], credits, at_end=i == len(lines) - 1):
+        if _credit_line(lines[i], credits, at_end=i == len(lines) - 1, at_start=i < head):
             drop.add(i)
     if len(drop) == len(lines):  # never empty the article for credits
         return lines, Credits()
@@ -106,11 +127,25 @@ def is_credit_line(line: str) -> bool:
     return _credit_line(line, Credits(), at_end=False)
 
 
-def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
+def _credit_line(line: str, credits: Credits, *, at_end: bool, at_start: bool = False) -> bool:
     text = " ".join(line.split()).strip(" .")
+    if text.startswith("(") and text.endswith(")") and text.count("(") == 1:
+        text = text[1:-1].strip(" .")  # "(تحرير: أحمد الشامي)"
     if not text or len(text.split()) > 14:
         return False
     folded = fold(text)
+    photo = _PHOTO.match(folded)
+    if photo is not None and _credited(text[photo.start("who") :]):
+        credits.removed.append(Removal(line, "credit:photo"))  # a photographer, not an author
+        return True
+    if at_start:
+        dateline = _DATELINE.match(text)
+        if dateline is not None and _is_dateline(dateline):
+            # the reporter is an author; the line stays, since its place is the story's
+            who = dateline["who"].strip()
+            if fold(who) not in _EXCLUSIVE:
+                credits.authors.extend(n for n in _split_names(who) if n not in credits.authors)
+            return False
     match = _SOURCE.match(folded)
     if match is not None:
         # take the name from the original text when the label is spelled plainly
@@ -136,7 +171,7 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
             credits.source_credit = who
         credits.removed.append(Removal(line, "credit:origin"))
         return True
-    names = _byline_names(text, folded)
+    names = _byline_names(text, folded, at_start=at_start)
     if names:
         credits.authors.extend(n for n in names if n not in credits.authors)
         credits.removed.append(Removal(line, "credit:byline"))
@@ -150,7 +185,9 @@ def _credit_line(line: str, credits: Credits, *, at_end: bool) -> bool:
 
 def _looks_like_outlet(who: str) -> bool:
     """What a source credit names: an outlet or agency ("SANA", "بلدي نيوز", "Syrian
-    Observatory for Human Rights", "وكالات"), a few words that make no clause."""
+    Observatory for Human Rights", "وكالات"), a few words that make no clause. Arabic has no
+    capitals to tell a name from a sentence ("المصادر: قوات النظام تقصف بلدة كفرنبل"), so
+    Arabic words beyond three need a word for an outlet ("وكالة", "شبكة", "موقع", "صفحة")."""
     words = who.split()
     if not 0 < len(words) <= 7 or _SENTENCE_MARKS.search(who):
         return False
@@ -163,7 +200,31 @@ def _looks_like_outlet(who: str) -> bool:
     latin = [w for w in words if w[:1].isascii() and w[:1].isalpha()]
     if latin and not latin[0][0].isupper():
         return False
+    if len(words) - len(latin) > 3 and not any(_is_outlet_noun(w) for w in words):
+        return False
     return all(w[0].isupper() or w.lower() in _OUTLET_WORDS | _SOURCE_NOUNS for w in latin)
+
+
+def _is_outlet_noun(word: str) -> bool:
+    key = fold(word).strip("()\"'«»,،")
+    return key in _OUTLET_NOUNS_AR or (key.startswith("ال") and key[2:] in _OUTLET_NOUNS_AR)
+
+
+def _credited(value: str) -> bool:
+    """Who a photo credit names: people or outlets, perhaps several ("Enab Baladi / Name")."""
+    parts = [p.strip() for p in re.split(r"\s*[/|،,]\s*|\s+[-–]\s+", value) if p.strip()]
+    return bool(parts) and all(_looks_like_names(p) or _looks_like_outlet(p) for p in parts)
+
+
+def _is_dateline(match: re.Match[str]) -> bool:
+    site, place, who = match["site"].split(), match["place"].split(), match["who"].strip()
+    if not 0 < len(site) <= 3 or len(place) > 3 or len(site) + len(place) < 2:
+        return False
+    if any(_word_key(w) in _CLAUSE_WORDS for w in site + place):
+        return False
+    if fold(who) in _EXCLUSIVE:
+        return True
+    return 2 <= len(who.split()) <= 4 and _looks_like_names(who)
 
 
 def _looks_like_names(value: str) -> bool:
@@ -208,14 +269,14 @@ def _is_signature(text: str) -> bool:
     return True
 
 
-def _byline_names(text: str, folded: str) -> list[str]:
+def _byline_names(text: str, folded: str, *, at_start: bool = False) -> list[str]:
     names: list[str] = []
     parts = _PART_SPLIT.split(text) if _ROLE_LINE.match(folded) else [text]
     for part in parts:
         part = part.strip()
         folded_part = folded if len(parts) == 1 else fold(part)  # `text` is already stripped
         role = _ROLE_LINE.match(folded_part)
-        if role is not None and _names_follow(part, folded_part):
+        if role is not None and _names_follow(part, folded_part, at_start=at_start):
             who = _cut_label(part)
             if not _looks_like_names(who):
                 return []  # "مراسل عنب بلدي في درعا: القصف مستمر …" reports, it credits no one
@@ -230,18 +291,23 @@ def _byline_names(text: str, folded: str) -> list[str]:
     return [n for n in names if n]
 
 
-def _names_follow(part: str, folded: str) -> bool:
+def _names_follow(part: str, folded: str, *, at_start: bool = False) -> bool:
     """A label with a colon (or a dash) introduces names. Without one, the label must be
     unambiguous ("Reporting by", "بقلم"; not "تحرير", which also means "liberation") and only a
     few words that do not end a sentence can follow ("كتب الأهالي رسالة ..." is news).
-    `folded` is `fold(part)`."""
+    "كتب"/"كتبت" (wrote) go bare only above the article, before a first name (not a word
+    with "ال": "كتبت الطفلة رسالة مؤثرة" is news). `folded` is `fold(part)`."""
     label = re.match(r"^(?P<label>[^:：]{1,25}?)\s*(?:[:：]|\s+[-–]\s+)", part)
     if label is not None:
         # the role and a few words ("إعداد وتحرير:", "Contributed By:", "مراسل عنب بلدي:")
         return len(label["label"].split()) <= 4
-    if _BARE_LABEL.match(folded) is None:
-        return False
     rest = _cut_label(part).strip()
+    if _WROTE.match(folded) is not None:
+        words = rest.split()
+        if not (at_start and 2 <= len(words) <= 4 and not fold(words[0]).startswith("ال")):
+            return False
+    elif _BARE_LABEL.match(folded) is None:
+        return False
     return 0 < len(rest.split()) <= 4 and not rest.endswith((".", "!", "?", "؟"))
 
 

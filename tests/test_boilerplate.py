@@ -118,6 +118,47 @@ def test_a_closing_related_block_goes_whole_without_links() -> None:
     assert [r.text for r in removed] == ["Related Articles", *headlines]
 
 
+# Closing paragraphs of an Arabic article often lack a full stop, so a length rule takes them
+# for headlines: with the page's link texts known, only the lines that are links go.
+CLOSING_AR = [
+    "ويأتي ذلك بعد أسبوع من قرار المجلس رفع سعر صهريج المياه إلى خمسين ألف ليرة",
+    "وكان الأهالي قد نظموا وقفة أمام مبنى البلدية الأسبوع الماضي",
+]
+
+
+@pytest.mark.parametrize("header", ["اقرأ أيضاً:", "مواضيع ذات صلة", "Related Articles"])
+def test_a_related_block_near_the_end_leaves_the_closing_paragraphs(header: str) -> None:
+    headline = "أزمة مياه خانقة في البلدة المجاورة بعد توقف المحطة"
+    lines = [*BODY_AR, header, headline, *CLOSING_AR]
+    kept, removed = remove_boilerplate(lines, links=_links(headline, "اتصل بنا"))
+    assert kept == [*BODY_AR, *CLOSING_AR]
+    assert [r.text for r in removed] == [header, headline]
+
+
+def test_a_closing_related_block_with_links_takes_the_teasers_and_their_dates() -> None:
+    headlines = ["أزمة مياه خانقة في البلدة المجاورة", "مزارعو البلدة يطالبون بحصة من مياه السد"]
+    lines = [*BODY_AR, "أخبار ذات صلة", headlines[0], "منذ ساعتين", headlines[1], "منذ 3 أيام"]
+    kept, removed = remove_boilerplate(lines, links=_links(*headlines))
+    assert kept == BODY_AR
+    assert len(removed) == 5
+
+
+def test_a_related_link_with_its_date_on_the_same_line_is_a_teaser() -> None:
+    headlines = ["أزمة مياه خانقة في البلدة المجاورة بعد توقف المحطة", "ارتفاع أسعار الخبز"]
+    teasers = [f"- {headlines[0]} - 5 آذار 2025", f"- {headlines[1]} - 4 آذار 2025"]
+    lines = [*BODY_AR, "مقالات ذات صلة", *teasers, CLOSING_AR[0]]
+    kept, removed = remove_boilerplate(lines, links=_links(*headlines))
+    assert kept == [*BODY_AR, CLOSING_AR[0]]
+    assert [r.text for r in removed] == ["مقالات ذات صلة", *teasers]
+
+
+def test_an_author_bio_box_at_the_end_goes() -> None:
+    bio = "Rami Haddad is a journalist based in Daraa who has covered the south since 2019."
+    kept, removed = _clean([*BODY_EN, "About the author", bio])
+    assert kept == BODY_EN
+    assert removed == [("About the author", "cue:author-bio"), (bio, "cue:author-bio")]
+
+
 def test_comment_section_near_the_end_goes_whole() -> None:
     comment = (
         "Great article, thank you for covering our town, we need more reporting like this one."
@@ -260,6 +301,20 @@ NEWS_WITH_NOTICE_WORDS = [
     "Continue reading the statement, the director said, and you see what is missing.",
     "Related: the ministry said on Sunday that the center was first announced in 2023 by "
     "the health directorate.",
+    # short closing sentences that open with a cue's words
+    "للمزيد من الدعم، طالب الأهالي بتخفيض سعر الصهريج.",
+    "اشترك في الكمين عشرات المسلحين.",
+    # channels named in news
+    "كتب الناشط على حسابه في فيسبوك:",
+    "Activists said they would follow the convoy on Telegram channels",
+    "انضم مئات الشبان إلى قناة على تلغرام أطلقها ناشطون في البلدة",
+    "تابع الأهالي البث عبر قناة المجلس على يوتيوب",
+    "وقالت البلدية إنها ستنشر جداول التوزيع على صفحتها في فيسبوك",
+    # counters, tags, comments, reuse in news
+    "الوسوم التي استخدمها الناشطون انتشرت بسرعة",
+    "وقال إن التعليقات على منشور الوزارة تجاوزت ألف تعليق",
+    "وقالت الوزارة إنه لا يجوز إعادة نشر صور الضحايا دون إذن ذويهم.",
+    "Officials said readers could not republish the photos without permission from the families.",
 ]
 
 
@@ -295,6 +350,39 @@ def test_news_sentences_with_the_words_of_a_notice_stay(sentence: str, where: st
             "cue:comment-policy",
         ),
         ("Continue reading at Sham Ledger.", "cue:continue-reading"),
+        ("للمزيد: www.zaytoun.example", "cue:continue-reading"),
+        # calls to follow a channel, without the opening cue
+        ("للانضمام إلى مجموعة زيتون على واتساب اضغط هنا", "cue:follow"),
+        ("يمكنكم متابعة آخر الأخبار عبر قناتنا على تلغرام", "cue:follow"),
+        ("انضم الآن إلى قناة زيتون بوست على واتساب", "cue:follow"),
+        ("لا تنسَ متابعة صفحتنا على فيسبوك وقناتنا على يوتيوب", "cue:follow"),
+        ("رابط القناة: https://whatsapp.com/channel/0000", "cue:follow"),
+        ("لمتابعة آخر المستجدات تابعونا على قناة التلغرام: https://t.me/zaytoun", "cue:follow"),
+        ("أرسل خبراً أو صورة إلى زيتون عبر واتساب: +90 500 000 00 00", "cue:follow"),
+        ("هل لديك خبر؟ راسلنا على البريد الإلكتروني news@zaytoun.example", "cue:follow"),
+        ("Follow Olive Press on Telegram for the latest updates", "cue:follow"),
+        ("Join our WhatsApp channel to get the latest news", "cue:follow"),
+        ("For the latest updates, follow us on X", "cue:follow"),
+        ("Click here to join our Telegram group", "cue:follow"),
+        ("Sign up to our newsletter", "cue:follow"),
+        ("Follow the latest news on our Telegram channel", "cue:follow"),
+        # share rows, counters, tags, comment prompts, reuse notices
+        ("شارك هذا المقال: فيسبوك تويتر واتساب", "cue:share"),
+        ("Like this:", "cue:widget"),
+        ("Like Loading...", "cue:widget"),
+        ("3 تعليقات", "cue:widget"),
+        ("5 comments", "cue:widget"),
+        ("عدد التعليقات: 5", "cue:widget"),
+        ("عدد المشاهدات: 1٬234", "cue:widget"),
+        ("وقت القراءة: 3 دقائق", "cue:widget"),
+        ("Reading time: 4 minutes", "cue:widget"),
+        ("كلمات مفتاحية درعا الزراعة الجفاف", "cue:tags"),
+        ("ما رأيك؟ شاركنا برأيك في التعليقات", "cue:comments"),
+        ("Let us know what you think in the comments", "cue:comments"),
+        (
+            "ملاحظة: هذه المادة خاضعة لحقوق النشر ولا يجوز إعادة نشرها دون إذن مسبق من زيتون.",
+            "cue:copyright",
+        ),
     ],
 )
 def test_notices_at_the_end_still_go(line: str, reason: str) -> None:

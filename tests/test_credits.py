@@ -119,6 +119,11 @@ EDGE_SENTENCES = [
     "Source: the water authority said repairs would start on Monday",
     "By Sunday Evening, The Center Had Received Forty Patients",
     "Reporting by the council showed that 40% of the pumps had failed",
+    "المصادر: قوات النظام تقصف بلدة تل الورد بالمدفعية",
+    "المصدر: الأهالي يشترون المياه بأسعار مرتفعة",
+    "كتبت الطفلة رسالة مؤثرة",
+    "كتب الطلاب رسالة شكر",
+    "Photo: residents queue for bread in front of the bakery",
 ]
 
 
@@ -148,6 +153,8 @@ def test_a_place_list_at_the_end_is_not_an_editor_signature(line: str) -> None:
         ("Reporting by: Mohammed al-Hassan", ["Mohammed al-Hassan"]),
         ("مراسل عنب بلدي: أحمد الخطيب", ["أحمد الخطيب"]),
         ("إعداد وتحرير: سلمى الحسن", ["سلمى الحسن"]),
+        ("(تحرير: ماهر العلي)", ["ماهر العلي"]),
+        ("كتبت: سلمى الحسن", ["سلمى الحسن"]),
     ],
 )
 def test_more_real_bylines_and_signatures(line: str, authors: list[str]) -> None:
@@ -166,9 +173,64 @@ def test_more_real_bylines_and_signatures(line: str, authors: list[str]) -> None
         ("SOURCE: News agencies", "News agencies"),
         ("المصدر: وكالة الأنباء السورية (سانا)", "وكالة الأنباء السورية (سانا)"),
         ("المصدر: صفحة المحافظة على فيسبوك", "صفحة المحافظة على فيسبوك"),
+        ("المصادر: وكالات", "وكالات"),
+        ("المصدر: عنب بلدي", "عنب بلدي"),
+        ("المصدر: المرصد السوري لحقوق الإنسان", "المرصد السوري لحقوق الإنسان"),
+        ("المصدر: موقع تلفزيون سوريا الإخباري", "موقع تلفزيون سوريا الإخباري"),
     ],
 )
 def test_more_real_source_credits(line: str, source: str) -> None:
     kept, credits = take_credits([line, *BODY])
     assert kept == BODY
     assert credits.source_credit == source
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "تصوير: سلمى الحسن",
+        "تصوير: سلمى الحسن / زيتون بوست",
+        "Photo: AFP",
+        "Photo credit: Olive Press / Rami Haddad",
+    ],
+)
+@pytest.mark.parametrize("where", ["first", "last"])
+def test_a_photo_credit_goes_without_making_an_author(line: str, where: str) -> None:
+    lines = [line, *BODY] if where == "first" else [*BODY, line]
+    kept, credits = take_credits(lines)
+    assert kept == BODY
+    assert credits.authors == [] and credits.source_credit is None
+    assert [(r.text, r.reason) for r in credits.removed] == [(line, "credit:photo")]
+
+
+@pytest.mark.parametrize(
+    ("line", "authors"),
+    [
+        ("زيتون نيوز - درعا (خاص)", []),
+        ("زيتون نيوز- درعا (سلمى الحسن)", ["سلمى الحسن"]),
+        ("زيتون نيوز – ريف دمشق (ماهر العلي)", ["ماهر العلي"]),
+    ],
+)
+def test_a_datelines_reporter_becomes_an_author_and_the_line_stays(
+    line: str, authors: list[str]
+) -> None:
+    # the place in a dateline is the story's ("where from"), so the line stays in the text
+    kept, credits = take_credits([line, *BODY])
+    assert kept == [line, *BODY]
+    assert credits.authors == authors and credits.removed == []
+
+
+def test_a_bare_wrote_byline_counts_only_above_the_article() -> None:
+    kept, credits = take_credits(["كتب وليد عمر", *BODY])
+    assert kept == BODY and credits.authors == ["وليد عمر"]
+    kept, credits = take_credits([*BODY, "كتب وليد عمر"])
+    assert kept == [*BODY, "كتب وليد عمر"] and credits.authors == []
+
+
+def test_a_bracketed_aside_in_the_middle_is_no_dateline() -> None:
+    line = "وقال رئيس البلدية - في اتصال هاتفي (أمس)"
+    lines = [*BODY, line, *BODY, *BODY]
+    kept, credits = take_credits(lines)
+    assert kept == lines
+    kept, credits = take_credits([line, *BODY])
+    assert kept == [line, *BODY]
