@@ -281,7 +281,7 @@ class Pipeline:
 
     def import_warc(self, stream: BinaryIO) -> Iterator[Outcome]:
         """Run every HTML response of a WARC capture through the pipeline, offline."""
-        for capture in read_captures(stream):
+        for capture in read_captures(stream, self.settings.fetch.max_bytes):
             page = capture.page
             # Captures hold every asset of a page (images, CSS, scripts); only HTML is an item.
             if page.content_type not in HTML_TYPES or not 200 <= page.status < 300:
@@ -291,6 +291,10 @@ class Pipeline:
                     page.content_type,
                     page.status,
                 )
+                continue
+            if capture.oversized:  # as a fetch of it would be: failed, nothing stored
+                limit = self.settings.fetch.max_bytes
+                yield Outcome(page.url, "failed", None, f"body exceeds max_bytes ({limit})")
                 continue
             yield self.process_page(page)
 

@@ -215,14 +215,18 @@ class Capture:
 
     page: Page
     record_id: str
+    oversized: bool = False  # its body inflated past the cap: `page.body` holds the cut start
 
 
 class WarcFormatError(ValueError):
     """A WARC file is damaged: a truncated record, a cut gzip stream, a record without target."""
 
 
-def read_captures(stream: BinaryIO) -> Iterator[Capture]:
+def read_captures(stream: BinaryIO, max_bytes: int | None = None) -> Iterator[Capture]:
     """Every response (or resource) record in a WARC stream, as Pages with capture dates.
+
+    `max_bytes` caps a body after its content coding is undone, as the fetcher caps it (a
+    compressed payload may inflate a thousandfold): past it the capture comes `oversized`.
 
     Raises `WarcFormatError` at the first damaged record (those before it were yielded), so a
     truncated download never passes a cut page off as a whole one, and before reading anything
@@ -238,7 +242,8 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             raise WarcFormatError("a response record has no WARC-Target-URI")
         record_id = record.rec_headers.get_header("WARC-Record-ID") or ""
         date = record.rec_headers.get_header("WARC-Date")
-        body = _read_body(record, uri)
+        body = _read_body(record, uri, max_bytes)
+        oversized = max_bytes is not None and len(body) > max_bytes
         if getattr(record.raw_stream, "limit", 0) > 0:
             # warcio hands out a short body when the file ends inside the record.
             raise WarcFormatError(f"the record of {uri} is truncated")
@@ -257,7 +262,7 @@ def read_captures(stream: BinaryIO) -> Iterator[Capture]:
             http_version=version,
             warc_record_id=record_id or None,
         )
-        yield Capture(page, record_id)
+        yield Capture(page, record_id, oversized)
     if bounds is not None:
         bounds.check(None)
     _check_gzip_complete(source)
@@ -269,8 +274,9 @@ def _arc_record_id(uri: str, date: str, body: bytes) -> str:
     return f"<urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{uri} {date} {digest}')}>"
 
 
-def _read_body(record: Any, uri: str) -> bytes:
-    """The record's payload without its transfer and content codings."""
+def _read_body(record: Any, uri: str, max_bytes: int | None = None) -> bytes:
+    """The record's payload without its transfer and content codings (inflated to at most
+    one byte past `max_bytes`)."""
     raw = record.raw_stream
     http = record.http_headers
     try:
@@ -279,7 +285,8 @@ def _read_body(record: Any, uri: str) -> bytes:
         else:
             coding = (http.get_header("Transfer-Encoding") or "").lower().split(",")[-1]
             body = (ChunkedDataReader(raw) if coding.strip() == "chunked" else raw).read()
-            body = _decode_content(body, http.get_header("Content-Encoding") or "", uri)
+            room = sys.maxsize if max_bytes is None else max_bytes + 1
+            body = _decode_content(body, http.get_header("Content-Encoding") or "", uri, room)
         while raw.read(1 << 16):  # past the last chunk (trailers), so a cut shows in `limit`
             pass
     except (zlib.error, EOFError, OSError) as exc:
@@ -291,7 +298,7 @@ def _read_body(record: Any, uri: str) -> bytes:
 _FIRST_PIECE = 1024
 
 
-def _decode_content(body: bytes, coding: str, uri: str) -> bytes:
+def _decode_content(body: bytes, coding: str, uri: str, room: int = sys.maxsize) -> bytes:
     """`body` without its Content-Encoding, inflated as the fetcher inflates it (gzip, x-gzip,
     deflate with or without the zlib wrapper); other codings as warcio reads them (`br` when
     brotli is installed), else left as they are.
@@ -305,14 +312,15 @@ def _decode_content(body: bytes, coding: str, uri: str) -> bytes:
     decoder = BoundedDecoder.for_encoding(coding)
     if decoder is None:
         if coding in BufferedReader.get_supported_decompressors():
-            return BufferedReader(io.BytesIO(body), decomp_type=coding).read()  # type: ignore[no-any-return]
+            reader = BufferedReader(io.BytesIO(body), decomp_type=coding)
+            return reader.read(room)  # type: ignore[no-any-return]
         return body
     try:
-        head = decoder.decode(body[:_FIRST_PIECE], sys.maxsize)
+        head = decoder.decode(body[:_FIRST_PIECE], room)
     except FetchError:
         return body
     try:
-        return head + decoder.decode(body[_FIRST_PIECE:], sys.maxsize)
+        return head + decoder.decode(body[_FIRST_PIECE:], room - len(head))
     except FetchError as exc:
         raise WarcFormatError(f"the record of {uri} cannot be read: {exc.message}") from None
 

@@ -12,7 +12,15 @@ import pytest
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from tests.cli.helpers import ORIGIN, build_warc, invoke, outlet_captures, query, records
+from tests.cli.helpers import (
+    ORIGIN,
+    build_warc,
+    invoke,
+    outlet_captures,
+    query,
+    records,
+    write_config,
+)
 from tests.servers import EN_PARAGRAPHS, EN_TITLE, article_html
 
 FIRST_TWO = [f"{ORIGIN}/en/market", f"{ORIGIN}/ar/souq"]
@@ -242,3 +250,33 @@ def test_a_damaged_compressed_payload_fails_the_file_not_the_run(tmp_path: Path)
     result = invoke(None, tmp_path / "archive", "import", str(path))
     assert result.exit_code == 3
     assert "cannot be read" in result.stderr and records(result) == []
+
+
+def test_a_payload_inflating_past_max_bytes_fails_that_page_only(tmp_path: Path) -> None:
+    """A gzip bomb in a capture is cut at the fetcher's cap, not inflated whole in memory; the
+    page fails as a fetch of it would, an equally large image is passed over, the rest goes on."""
+    bomb = gzip.compress(HTML + b"<!--" + b" " * 50_000_000 + b"-->")  # 50 MB from ~50 kB
+    path = tmp_path / "bomb.warc.gz"
+    with open(path, "wb") as handle:
+        writer = WARCWriter(handle, gzip=True)
+        for name, kind, body in (
+            ("bomb", "text/html; charset=utf-8", bomb),
+            ("picture", "image/png", bomb),
+            ("fine", "text/html; charset=utf-8", gzip.compress(HTML)),
+        ):
+            http = StatusAndHeaders(
+                "200 OK", [("Content-Type", kind), ("Content-Encoding", "gzip")], "HTTP/1.1"
+            )
+            writer.write_record(
+                writer.create_warc_record(
+                    f"{ORIGIN}/{name}", "response", payload=io.BytesIO(body), http_headers=http
+                )
+            )
+    config = write_config(tmp_path, max_bytes=1_000_000)
+    result = invoke(config, tmp_path / "archive", "import", str(path))
+    assert result.exit_code == 3, result.stderr
+    got = {r["input"]: r for r in records(result)}
+    assert set(got) == {f"{ORIGIN}/bomb", f"{ORIGIN}/fine"}
+    assert got[f"{ORIGIN}/bomb"]["status"] == "failed"
+    assert "max_bytes" in got[f"{ORIGIN}/bomb"]["error"]
+    assert got[f"{ORIGIN}/fine"]["status"] == "stored"
