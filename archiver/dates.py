@@ -19,6 +19,7 @@ from archiver.normalize import fold
 from archiver.pagemeta import PageMeta
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
+_EARLIEST_YEAR = 1990
 
 
 @dataclass(frozen=True)
@@ -240,7 +241,9 @@ def _to_24h(hour: int, marker: str) -> int:
 
 
 def _plausible_year(year: int) -> bool:
-    return 1900 <= year <= datetime.now(UTC).year + 1
+    # no web news article predates 1990: earlier years are placeholders (the Unix epoch
+    # 1970-01-01, 0001-01-01) or the dates of events
+    return _EARLIEST_YEAR <= year <= datetime.now(UTC).year + 1
 
 
 def _build(
@@ -260,7 +263,7 @@ def _build(
         moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:
         return None
-    if moment.date() > date.today() + timedelta(days=2):
+    if moment.date() > date.today() + timedelta(days=1):
         return None  # a date in the future is an event date, not a publication date
     if hour is None or minute is None:
         return FoundDate(moment.strftime("%Y-%m-%d"), "day")
@@ -310,8 +313,9 @@ def _published(
     fallback: str | None,
     reference: date | None,
 ) -> tuple[FoundDate | None, str | None]:
-    for source in ("jsonld", "meta"):
-        found = _first_valid(value for kind, value in meta.published if kind == source)
+    # an article's JSON-LD, then <meta>, then the JSON-LD WebPage the article sits on
+    for kind, source in (("jsonld", "jsonld"), ("meta", "meta"), ("jsonld-page", "jsonld")):
+        found = _first_valid(value for key, value in meta.published if key == kind)
         if found is not None:
             return found, source
     text_date = _text_date(meta, lines)

@@ -52,6 +52,10 @@ _DATE_HINT = re.compile(
 )
 # How many elements of the headline region to inspect for a date.
 _REGION_ELEMENTS = 400
+# JSON-LD page objects whose dates may back up the article's: a WebPage describes this page.
+# WebSite, Organization, CollectionPage and other objects date something else (the site's
+# launch, a listing), never the article.
+_PAGE_TYPES = {"webpage", "itempage"}
 
 
 @dataclass
@@ -166,17 +170,21 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         meta.authors.extend(_names(obj.get("author")))
         meta.person_authors.extend(_names(obj.get("author"), kind="person"))
         meta.site_names.extend(_names(obj.get("publisher")))
-    # a WebPage's dates only back the article's up
-    meta.published.extend(_jsonld_values(others, "datePublished"))
-    meta.modified.extend(_jsonld_values(others, "dateModified"))
+    # a WebPage's dates only back the article's and the <meta> tags' up; a WebSite's or a
+    # CollectionPage's never date the article
+    pages = [obj for obj in others if _types(obj) & _PAGE_TYPES]
+    meta.published.extend(_jsonld_values(pages, "datePublished", "jsonld-page"))
+    meta.modified.extend(_jsonld_values(pages, "dateModified", "jsonld-page"))
     for obj in others:
         if _types(obj) & {"website", "organization", "newsmediaorganization"}:
             meta.site_names.extend(_names(obj))
 
 
-def _jsonld_values(objects: list[dict[str, Any]], key: str) -> list[tuple[str, str]]:
+def _jsonld_values(
+    objects: list[dict[str, Any]], key: str, source: str = "jsonld"
+) -> list[tuple[str, str]]:
     return [
-        ("jsonld", value)
+        (source, value)
         for obj in objects
         if isinstance(value := obj.get(key), str) and value.strip()
     ]
