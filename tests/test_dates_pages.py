@@ -1,4 +1,5 @@
-"""Dates chosen on whole pages: only the article's own dates, never a site's or a placeholder."""
+"""Dates chosen on whole pages: only the article's own dates, never a sidebar's, a comment's,
+a copyright notice's, a site's or a placeholder; update labels date the modification."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from datetime import date
 import pytest
 import trafilatura
 
-from archiver.dates import choose_dates
+from archiver.dates import choose_dates, is_date_line
 from archiver.extract import ExtractOptions, extract_html
 from archiver.pagemeta import read_page_meta
 
@@ -62,12 +63,114 @@ def _dates(html: str, url: str = URL) -> tuple[str | None, str | None, str | Non
     return result.published, result.modified, result.date_source
 
 
+# 3a: dates of other stories and of readers
+SIDEBAR_TIME = (
+    '<aside class="widget"><h3>آخر الأخبار</h3><ul><li><a href="/archives/1">انقطاع الكهرباء'
+    ' في حلب</a> <time datetime="2024-05-30T10:00:00+03:00">30 أيار 2024</time></li></ul></aside>'
+)
+RELATED_CARD = (
+    '<div class="related-posts"><h3>مقالات ذات صلة</h3><div class="card"><a href="/archives/2">'
+    'ارتفاع أسعار الخبز</a><span class="date">25 أيار 2024</span></div></div>'
+)
+COMMENT = (
+    '<div id="comments"><ol class="comment-list"><li class="comment"><div class="comment-meta">'
+    '<time datetime="2024-05-20T09:00:00">20 أيار 2024</time></div><p>تعليق من قارئ</p></li>'
+    "</ol></div>"
+)
+LATEST_EN = (
+    '<div class="sidebar"><h3>Latest news</h3><ul><li><a href="/archives/3">Power cuts in'
+    ' Aleppo</a><span class="news-date">May 30, 2024</span></li></ul></div>'
+)
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        _page(outside=SIDEBAR_TIME),
+        _page(after=RELATED_CARD),
+        _page(after=COMMENT),
+        _page(outside=LATEST_EN, lang="en"),
+        _page(after=COMMENT.replace("20 أيار 2024", "May 20, 2024"), lang="en"),
+    ],
+    ids=["sidebar-time", "related-card", "comment-in-article", "latest-en", "comment-en"],
+)
+def test_a_sidebar_related_or_comment_date_is_not_the_article_date(html: str) -> None:
+    assert _dates(html)[0] is None
+
+
+def test_a_yearless_date_in_the_article_header_beats_a_full_date_in_the_sidebar() -> None:
+    header = '<div class="meta"><span class="date">السبت 9 آذار</span></div>'
+    html = _page(header=header, outside=SIDEBAR_TIME.replace("widget", "sidebar"))
+    assert _dates(html, "https://baladi.example/ar/articles/123/x")[::2] == ("2024-03-09", "text")
+    html = _page(header=header, outside=LATEST_EN)
+    assert _dates(html)[::2] == ("2024-03-09", "text")
+
+
+def test_the_article_date_is_still_read_beside_a_sidebar() -> None:
+    header = '<div class="entry-meta"><span class="date">8 آذار 2024</span></div>'
+    assert _dates(_page(header=header, outside=SIDEBAR_TIME, after=COMMENT))[::2] == (
+        "2024-03-08",
+        "text",
+    )
+
+
+# 3b, 3c: years of copyright notices and bios
+@pytest.mark.parametrize(
+    ("footer", "after", "lang"),
+    [
+        ("<p>© 2023 زيتون</p>", "", "ar"),
+        ("<p>جميع الحقوق محفوظة لموقع زيتون 2023</p>", "", "ar"),
+        ("<p>Copyright 2023 Zaytoun News. All rights reserved.</p>", "", "en"),
+        (
+            "",
+            '<div class="author-box"><h4>سامر خليل</h4><p>صحفي سوري من حمص، يعمل مراسلاً'
+            " لزيتون منذ عام 2018 ويغطي شؤون المياه.</p></div>",
+            "ar",
+        ),
+    ],
+    ids=["copyright-sign", "rights-reserved-ar", "copyright-en", "author-bio"],
+)
+def test_a_copyright_or_bio_year_is_not_the_publication_year(
+    footer: str, after: str, lang: str
+) -> None:
+    assert _dates(_page(footer=footer, after=after, lang=lang))[0] is None
+
+
+def test_a_yearless_date_beats_the_copyright_year() -> None:
+    header = '<div class="entry-meta"><span class="date">السبت 18 تشرين الثاني</span></div>'
+    html = _page(header=header, footer="<p>جميع الحقوق محفوظة لموقع زيتون 2024</p>")
+    assert _dates(html)[::2] == ("2023-11-18", "text")
+
+
+# 3d: update labels
+def test_an_update_label_dates_the_modification() -> None:
+    header = (
+        '<div class="entry-meta"><span class="date">آخر تحديث: 10 آذار 2024</span>'
+        '<span class="date">نشر في: 8 آذار 2024</span></div>'
+    )
+    assert _dates(_page(header=header)) == ("2024-03-08", "2024-03-10", "text")
+    html = _page(body_lines=("Last updated: March 10, 2024 14:20",), lang="en")
+    assert _dates(html) == (None, "2024-03-10T14:20", None)
+    html = _page(body_lines=("آخر تحديث: 10 آذار 2024 - 14:20",))
+    assert _dates(html) == (None, "2024-03-10T14:20", None)
+
+
 # 3e: JSON-LD objects that are not the article
 def _ld(kind: str, published: str) -> str:
     return (
         '<script type="application/ld+json">{"@context": "https://schema.org", "@graph": ['
         f'{{"@type": "{kind}", "name": "Zaytoun", "datePublished": "{published}"}}]}}</script>'
     )
+
+
+@pytest.mark.parametrize("kind", ["WebSite", "CollectionPage", "Organization"])
+def test_a_site_or_listing_jsonld_date_never_dates_the_article(kind: str) -> None:
+    html = _page(head=_ld(kind, "2012-01-01T00:00:00+00:00"))
+    assert _dates(html)[0] is None
+    html = _page(
+        head=_ld(kind, "2012-01-01T00:00:00+00:00"), header='<span class="date">9 آذار 2024</span>'
+    )
+    assert _dates(html)[::2] == ("2024-03-09", "text")
 
 
 def test_meta_published_time_beats_a_webpage_jsonld_date() -> None:
@@ -99,3 +202,40 @@ def test_a_date_after_tomorrow_is_rejected() -> None:
     later = date.today().toordinal() + 2
     meta.published = [("meta", date.fromordinal(later).isoformat())]
     assert choose_dates(meta, None, None, [], None)[0] is None
+
+
+# 3g: datelines
+@pytest.mark.parametrize(
+    ("line", "value", "modified"),
+    [
+        ("ريف دمشق - 7 كانون الأول 2023", "2023-12-07", None),
+        ("الأحد 24 جمادى الأولى 1445 هـ الموافق 7 كانون الأول 2023", "2023-12-07", None),
+        ("دمشق، الخميس 7 كانون الأول 2023 (سانا)", "2023-12-07", None),
+        ("نشر في: 9 آذار 2024 - آخر تحديث: 10 آذار 2024", "2024-03-09", "2024-03-10"),
+        ("Published: March 9, 2024 | Updated: March 10, 2024", "2024-03-09", "2024-03-10"),
+        ("نشر في 9 آذار 2024 - 10:30 | 3 دقائق قراءة", "2024-03-09T10:30", None),
+        ("March 9, 2024 · 4 min read", "2024-03-09", None),
+    ],
+)
+def test_datelines_with_places_agencies_hijri_updates_and_read_times(
+    line: str, value: str, modified: str | None
+) -> None:
+    assert is_date_line(line)
+    result = extract_html(_page(body_lines=(line,)), "https://sana.example/?p=1", ExtractOptions())
+    assert result is not None
+    assert (result.published, result.modified, result.date_source) == (value, modified, "text")
+    assert line not in result.text  # the dateline is not article text
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "غادر الأهالي في 9 آذار 2024",
+        "الأهالي غادروا قريتهم 9 آذار 2024",
+        "عاد السكان إلى البلدة - 9 آذار 2024 وبدأوا الإصلاح",
+        "The council met on March 9, 2024",
+        "Residents said March 9, 2024 was the worst day",
+    ],
+)
+def test_a_sentence_with_a_date_is_still_not_a_date_line(line: str) -> None:
+    assert not is_date_line(line)
