@@ -62,10 +62,13 @@ _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=Tr
 # A month, optionally doubled as "يناير (كانون الثاني)" or "ديسمبر/ كانون الاول".
 _MONTH = rf"(?P<m1>{_MONTH_RE})\.?(?:\s*[(/]\s*(?P<m2>{_MONTH_RE})\s*\)?)?(?!\w)"
 _SEP = r"[\s,\-/.]*"
+# A time: "10:30", "10:30 م", "10:30 مساءً", "11:45 GMT+3" (the offset is kept).
 _TIME = (
     r"(?:[\s,\-–|•·]*(?:الساعه\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|ص|م)?(?!\w))?"
+    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|صباحا|صباح|مساءا|مساء|ظهرا|ص|م)?(?!\w)"
+    r"(?:\s*(?:gmt|utc)\s*(?P<off>[+-]\d{1,2}(?::?\d{2})?)(?!\d))?)?"
 )
+_AFTERNOON = ("pm", "p.m.", "م", "مساء", "مساءا", "ظهرا")
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_SEP}{_MONTH}{_SEP}(?P<y>\d{{4}})(?!\d){_TIME}"
 )
@@ -110,6 +113,13 @@ _FUNCTION_WORDS = frozenset(
     "في من على الى عن منذ حتى مع قبل بعد ان انه قال قالت on in at of since until by for from"
     " to the and was were is held".split()
 )
+# Weekday names after `fold`, as `date.weekday()` numbers them.
+_WEEKDAYS = {
+    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5,
+    "الاحد": 6,
+}  # fmt: skip
+_WEEKDAY_YEARS = 6  # how far back a weekday may move a day and month without a year
+_WEEKDAY_BEFORE = re.compile(rf"({'|'.join(_WEEKDAYS)})[\s,،\-]*$")
 # What may surround a date on a date line: weekdays, digits, am/pm markers, punctuation.
 _NOT_DATE_WORDS = re.compile(
     r"(?<!\w)(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|sunday|monday|tuesday"
@@ -295,7 +305,18 @@ def _from_match(match: re.Match[str]) -> FoundDate | None:
     hour, minute = g.get("H"), g.get("M")
     if hour is not None and g.get("ampm"):
         hour = str(_to_24h(int(hour), g["ampm"]))
-    return _build(year, month, day, hour, minute, g.get("S"), None)
+    return _build(year, month, day, hour, minute, g.get("S"), _offset(g.get("off")))
+
+
+def _offset(value: str | None) -> str | None:
+    """An offset written "+3", "+0300" or "+03:00", as "+03:00"."""
+    if not value:
+        return None
+    sign, digits = value[0], value[1:].replace(":", "")
+    hours, minutes = (digits, "00") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    if int(hours) > 14 or int(minutes) > 59:
+        return None
+    return f"{sign}{int(hours):02d}:{minutes}"
 
 
 def _month_number(match: re.Match[str]) -> int:
@@ -303,7 +324,7 @@ def _month_number(match: re.Match[str]) -> int:
 
 
 def _to_24h(hour: int, marker: str) -> int:
-    afternoon = marker in ("pm", "p.m.", "م")
+    afternoon = marker in _AFTERNOON
     if afternoon and hour < 12:
         return hour + 12
     if not afternoon and hour == 12:
@@ -469,11 +490,22 @@ def _written_in_a_sentence(guess: FoundDate, lines: list[str]) -> bool:
 
 def find_yearless_date(text: str, reference: date) -> FoundDate | None:
     """An Arabic day and month without a year ("18 تشرين الثاني", "الأحد 2 آذار"), dated to the
-    last such day on or before `reference` (news pages speak of recent days)."""
-    match = _DAY_MONTH_NOYEAR.search(fold(text))
+    last such day on or before `reference` (news pages speak of recent days); with a weekday
+    before it, the last such day of the past few years that fell on that weekday."""
+    folded = fold(text)
+    match = _DAY_MONTH_NOYEAR.search(folded)
     if match is None or match["m1"].isascii():
         return None  # English "3 may" is too often a verb; Syrian pages drop the year in Arabic
     day, month = int(match["d"]), _month_number(match)
+    weekday = _WEEKDAY_BEFORE.search(folded[: match.start()])
+    if weekday is not None:
+        for year in range(reference.year, reference.year - _WEEKDAY_YEARS - 1, -1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue  # 29 شباط outside a leap year
+            if candidate <= reference and candidate.weekday() == _WEEKDAYS[weekday[1]]:
+                return FoundDate(candidate.isoformat(), "day")
     for year in (reference.year, reference.year - 1):
         try:
             candidate = date(year, month, day)

@@ -8,7 +8,7 @@ from datetime import date
 import pytest
 import trafilatura
 
-from archiver.dates import choose_dates, is_date_line
+from archiver.dates import choose_dates, find_text_date, find_yearless_date, is_date_line
 from archiver.extract import ExtractOptions, extract_html
 from archiver.pagemeta import read_page_meta
 
@@ -239,3 +239,36 @@ def test_datelines_with_places_agencies_hijri_updates_and_read_times(
 )
 def test_a_sentence_with_a_date_is_still_not_a_date_line(line: str) -> None:
     assert not is_date_line(line)
+
+
+# 3h: evening times, offsets, weekdays
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("الأحد 9 آذار 2024 - 10:30 مساءً", "2024-03-09T22:30"),
+        ("الأحد 9 آذار 2024 - 10:30 صباحاً", "2024-03-09T10:30"),
+        ("9 آذار 2024 - 12:15 ظهراً", "2024-03-09T12:15"),
+        ("7 يوليو 2024 | 11:45 GMT+3", "2024-07-07T11:45+03:00"),
+        ("July 7, 2024 11:45 UTC+03:00", "2024-07-07T11:45+03:00"),
+    ],
+)
+def test_evening_times_and_written_offsets(text: str, value: str) -> None:
+    found = find_text_date(text)
+    assert found is not None and found.value == value
+
+
+@pytest.mark.parametrize(
+    ("text", "reference", "value"),
+    [
+        ("السبت 18 تشرين الثاني", date(2026, 12, 7), "2023-11-18"),  # 2026-11-18 is a Wednesday
+        ("الأربعاء 18 تشرين الثاني", date(2026, 12, 7), "2026-11-18"),
+        ("الاثنين 18 تشرين الثاني", date(2026, 12, 7), "2024-11-18"),
+        ("18 تشرين الثاني", date(2026, 12, 7), "2026-11-18"),  # no weekday: as before
+        ("الأحد 2 آذار", date(2024, 3, 10), "2024-03-02"),  # no Sunday in six years: as before
+    ],
+)
+def test_a_weekday_picks_the_year_of_a_yearless_date(
+    text: str, reference: date, value: str
+) -> None:
+    found = find_yearless_date(text, reference)
+    assert found is not None and found.value == value
