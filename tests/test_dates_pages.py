@@ -136,6 +136,28 @@ def test_a_copyright_or_bio_year_is_not_the_publication_year(
     assert _dates(_page(footer=footer, after=after, lang=lang))[0] is None
 
 
+@pytest.mark.parametrize(
+    ("box", "lang"),
+    [
+        (
+            "<h4>سامر خليل</h4><p>صحفي سوري من حمص، يعمل مراسلاً لزيتون منذ عام 2018 ويغطي"
+            " شؤون المياه.</p>",
+            "ar",
+        ),
+        (
+            "<h4>Samer Khalil</h4><p>Samer Khalil is a Syrian journalist from Homs who has"
+            " reported for Zaytoun since 2018.</p>",
+            "en",
+        ),
+    ],
+)
+def test_an_author_box_gives_no_sentence_as_author(box: str, lang: str) -> None:
+    html = _page(after=f'<div class="author-box">{box}</div>', lang=lang)
+    result = extract_html(html, URL, ExtractOptions(reference_date=REFERENCE))
+    assert result is not None and result.published is None
+    assert all(len(author.split()) <= 5 for author in result.authors), result.authors
+
+
 def test_a_yearless_date_beats_the_copyright_year() -> None:
     header = '<div class="entry-meta"><span class="date">السبت 18 تشرين الثاني</span></div>'
     html = _page(header=header, footer="<p>جميع الحقوق محفوظة لموقع زيتون 2024</p>")
