@@ -19,6 +19,7 @@ from archiver.normalize import fold
 from archiver.pagemeta import PageMeta
 
 PRECISIONS = ("year", "month", "day", "minute", "second")
+_EARLIEST_YEAR = 1990
 
 
 @dataclass(frozen=True)
@@ -61,10 +62,13 @@ _MONTH_RE = "|".join(sorted((re.escape(m) for m in _MONTHS), key=len, reverse=Tr
 # A month, optionally doubled as "يناير (كانون الثاني)" or "ديسمبر/ كانون الاول".
 _MONTH = rf"(?P<m1>{_MONTH_RE})\.?(?:\s*[(/]\s*(?P<m2>{_MONTH_RE})\s*\)?)?(?!\w)"
 _SEP = r"[\s,\-/.]*"
+# A time: "10:30", "10:30 م", "10:30 مساءً", "11:45 GMT+3" (the offset is kept).
 _TIME = (
     r"(?:[\s,\-–|•·]*(?:الساعه\s*)?(?P<H>\d{1,2}):(?P<M>\d{2})(?::(?P<S>\d{2}))?"
-    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|ص|م)?(?!\w))?"
+    r"\s*(?P<ampm>am|pm|a\.m\.|p\.m\.|صباحا|صباح|مساءا|مساء|ظهرا|ص|م)?(?!\w)"
+    r"(?:\s*(?:gmt|utc)\s*(?P<off>[+-]\d{1,2}(?::?\d{2})?)(?!\d))?)?"
 )
+_AFTERNOON = ("pm", "p.m.", "م", "مساء", "مساءا", "ظهرا")
 _DAY_MONTH_YEAR = re.compile(
     rf"(?<!\d)(?P<d>\d{{1,2}})(?:st|nd|rd|th)?{_SEP}{_MONTH}{_SEP}(?P<y>\d{{4}})(?!\d){_TIME}"
 )
@@ -85,6 +89,37 @@ _DATE_LABEL = re.compile(
     r"^\W*(?:published|posted|updated|last updated|date|تاريخ النشر|نشر في|نشرت في|نشر بتاريخ"
     r"|اخر تحديث|تاريخ|نشر|تحديث)(?:\s+(?:on|في))?\s*[:：]?"
 )
+# An update label: what follows it is when the article was last changed, not published.
+_UPDATE_LABEL = re.compile(
+    r"(?<!\w)(?:(?:last\s+)?(?:updated|modified)|اخر تحديث|تاريخ التحديث|تم التحديث|تحديث"
+    r"|حدث(?=\s*[:：]))(?:\s+(?:on|at|في|بتاريخ))?\s*[:：]?"
+)
+# A Hijri date written beside the Gregorian one ("16 جمادى الآخرة 1447 هـ الموافق").
+_HIJRI_MONTHS = (
+    "محرم|صفر|ربيع الاول|ربيع الثاني|ربيع الاخر|جمادي الاولي|جمادي الاول|جمادي الثانيه"
+    "|جمادي الاخره|جمادي الاخر|رجب|شعبان|رمضان|شوال|ذو القعده|ذي القعده|ذو الحجه|ذي الحجه"
+)
+_HIJRI = re.compile(
+    rf"(?:\d{{1,2}}\s+)?(?:{_HIJRI_MONTHS})\s+\d{{3,4}}\s*(?:ه\b|هـ)?\.?\s*(?:الموافق\s*(?:ل\s*)?)?"
+)
+# An agency or outlet in parentheses after a dateline ("(سانا)", "(SANA)").
+_AGENCY = re.compile(r"\((?:[^()\d]{2,30})\)")
+# A reading time beside the date ("3 دقائق قراءة", "3 min read").
+_READ_TIME = re.compile(
+    r"\d+\s*(?:دقايق|دقيقه|دقيقتان|min|mins|minutes|minute)\.?\s*(?:قراءه|للقراءه|read|reading)"
+)
+# Words that make the words before a date a sentence rather than a dateline's place.
+_FUNCTION_WORDS = frozenset(
+    "في من على الى عن منذ حتى مع قبل بعد ان انه قال قالت on in at of since until by for from"
+    " to the and was were is held".split()
+)
+# Weekday names after `fold`, as `date.weekday()` numbers them.
+_WEEKDAYS = {
+    "الاثنين": 0, "الثلاثاء": 1, "الاربعاء": 2, "الخميس": 3, "الجمعه": 4, "السبت": 5,
+    "الاحد": 6,
+}  # fmt: skip
+_WEEKDAY_YEARS = 6  # how far back a weekday may move a day and month without a year
+_WEEKDAY_BEFORE = re.compile(rf"({'|'.join(_WEEKDAYS)})[\s,،\-]*$")
 # What may surround a date on a date line: weekdays, digits, am/pm markers, punctuation.
 _NOT_DATE_WORDS = re.compile(
     r"(?<!\w)(?:الاحد|الاثنين|الثلاثاء|الاربعاء|الخميس|الجمعه|السبت|sunday|monday|tuesday"
@@ -159,22 +194,69 @@ def find_text_date(text: str, *, folded: bool = False) -> FoundDate | None:
 
 def is_date_line(text: str, *, folded: bool = False) -> bool:
     """Whether `text` only states a date ("نشر في: 12/03/2021 - 10:30", "UPDATED: Tue., Nov. 19,
-    2019"): one full date, an optional label and weekday, nothing else (a tweet's attribution
-    line or an exhibition's date range is not a publication date line).
+    2019", "دمشق، الأحد 7 كانون الأول 2025 (سانا)"): a dateline of one full date with an
+    optional place of up to three words before it, labels, weekday, time, reading time, an
+    agency in parentheses or the Hijri date it matches; or a published and an updated part,
+    each such a date (a tweet's attribution line or an exhibition's date range is not a
+    publication date line).
 
     `folded=True` says `text` is already `normalize.fold`ed, so it is not folded again."""
     line = text if folded else fold(text)
-    if "@" in line or len(_YEAR.findall(line)) != 1 or find_text_date(line, folded=True) is None:
+    if "@" in line:
         return False
-    return _only_date_words(line)
+    parts = [part for part in split_update(line) if part.strip(" -–|•·,،")]
+    return bool(parts) and all(_is_date_part(part) for part in parts)
+
+
+def split_update(folded: str) -> tuple[str, str]:
+    """The folded text before an update label ("آخر تحديث:", "Updated:") and what follows it."""
+    match = _UPDATE_LABEL.search(folded)
+    if match is None:
+        return folded, ""
+    return folded[: match.start()], folded[match.end() :]
+
+
+def _is_date_part(line: str) -> bool:
+    line = _READ_TIME.sub(" ", _AGENCY.sub(" ", _HIJRI.sub(" ", line)))
+    if len(_YEAR.findall(line)) != 1:
+        return False
+    match = _first_full_date(line)
+    if match is None:
+        return False
+    before = _other_words(line[: match.start()])
+    after = _other_words(line[match.end() :])
+    # a place (1-3 words, "ريف دمشق") may open a dateline; one word may follow the date; two
+    # or more words before it must be set off from it ("ريف دمشق - …", "دمشق، الأحد …")
+    if len(before) >= 2 and not re.search(r"[-–—،,:|]", line[: match.start()]):
+        return False
+    return (
+        len(before) + len(after) <= 3
+        and len(after) <= 1
+        and not any(word in _FUNCTION_WORDS for word in before + after)
+    )
+
+
+def _first_full_date(line: str) -> re.Match[str] | None:
+    best: re.Match[str] | None = None
+    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY):
+        for match in pattern.finditer(line):
+            if _from_match(match) is not None:
+                if best is None or match.start() < best.start():
+                    best = match
+                break
+    return best
+
+
+def _other_words(text: str) -> list[str]:
+    residue = _DATE_LABEL.sub(" ", text, count=1)
+    residue = _NOT_DATE_WORDS.sub(" ", re.sub(_MONTH_RE, " ", residue))
+    return residue.split()
 
 
 def _only_date_words(line: str) -> bool:
     """Nothing but a label, weekday, month names, numbers and at most one other word (a city:
     "دمشق - 3 كانون الأول 2025") in the folded `line`."""
-    residue = _DATE_LABEL.sub(" ", line, count=1)
-    residue = _NOT_DATE_WORDS.sub(" ", re.sub(_MONTH_RE, " ", residue))
-    return len(residue.split()) <= 1
+    return len(_other_words(line)) <= 1
 
 
 def find_month_date(text: str) -> FoundDate | None:
@@ -223,7 +305,18 @@ def _from_match(match: re.Match[str]) -> FoundDate | None:
     hour, minute = g.get("H"), g.get("M")
     if hour is not None and g.get("ampm"):
         hour = str(_to_24h(int(hour), g["ampm"]))
-    return _build(year, month, day, hour, minute, g.get("S"), None)
+    return _build(year, month, day, hour, minute, g.get("S"), _offset(g.get("off")))
+
+
+def _offset(value: str | None) -> str | None:
+    """An offset written "+3", "+0300" or "+03:00", as "+03:00"."""
+    if not value:
+        return None
+    sign, digits = value[0], value[1:].replace(":", "")
+    hours, minutes = (digits, "00") if len(digits) <= 2 else (digits[:-2], digits[-2:])
+    if int(hours) > 14 or int(minutes) > 59:
+        return None
+    return f"{sign}{int(hours):02d}:{minutes}"
 
 
 def _month_number(match: re.Match[str]) -> int:
@@ -231,7 +324,7 @@ def _month_number(match: re.Match[str]) -> int:
 
 
 def _to_24h(hour: int, marker: str) -> int:
-    afternoon = marker in ("pm", "p.m.", "م")
+    afternoon = marker in _AFTERNOON
     if afternoon and hour < 12:
         return hour + 12
     if not afternoon and hour == 12:
@@ -240,7 +333,9 @@ def _to_24h(hour: int, marker: str) -> int:
 
 
 def _plausible_year(year: int) -> bool:
-    return 1900 <= year <= datetime.now(UTC).year + 1
+    # no web news article predates 1990: earlier years are placeholders (the Unix epoch
+    # 1970-01-01, 0001-01-01) or the dates of events
+    return _EARLIEST_YEAR <= year <= datetime.now(UTC).year + 1
 
 
 def _build(
@@ -260,7 +355,7 @@ def _build(
         moment = datetime(year, month, day, int(hour or 0), int(minute or 0), int(second or 0))
     except ValueError:
         return None
-    if moment.date() > date.today() + timedelta(days=2):
+    if moment.date() > date.today() + timedelta(days=1):
         return None  # a date in the future is an event date, not a publication date
     if hour is None or minute is None:
         return FoundDate(moment.strftime("%Y-%m-%d"), "day")
@@ -297,8 +392,13 @@ def choose_dates(
     A day and month written without a year ("السبت 18 تشرين الثاني") take the year that puts
     them last before `reference` (when the page was fetched), if nothing better is known.
     """
-    modified = _first_valid(value for _, value in meta.modified)
-    published, source = _published(meta, url, feed_published, lines, fallback, reference)
+    text_published, text_modified = _text_dates(meta, lines)
+    modified = _first_valid(value for _, value in meta.modified) or text_modified
+    published, source = _published(
+        meta, url, feed_published, lines, fallback, reference, text_published
+    )
+    if source == "trafilatura" and published and modified and published.day == modified.day:
+        return None, modified, None  # htmldate read the "Last updated" date
     return published, modified, source
 
 
@@ -309,12 +409,13 @@ def _published(
     lines: list[str],
     fallback: str | None,
     reference: date | None,
+    text_date: FoundDate | None,
 ) -> tuple[FoundDate | None, str | None]:
-    for source in ("jsonld", "meta"):
-        found = _first_valid(value for kind, value in meta.published if kind == source)
+    # an article's JSON-LD, then <meta>, then the JSON-LD WebPage the article sits on
+    for kind, source in (("jsonld", "jsonld"), ("meta", "meta"), ("jsonld-page", "jsonld")):
+        found = _first_valid(value for key, value in meta.published if key == kind)
         if found is not None:
             return found, source
-    text_date = _text_date(meta, lines)
     for source, found in (
         ("feed", parse_date(feed_published) if feed_published else None),
         ("url", date_from_url(url)),
@@ -337,7 +438,8 @@ def _weak_evidence(
     meta: PageMeta, lines: list[str], guess: FoundDate | None, reference: date | None
 ) -> tuple[FoundDate | None, str | None]:
     """No full date on the page: a month shown, htmldate's guess, a year-less Arabic date."""
-    month = _first_valid((find_month_date(t) for t in meta.date_texts[:10]), parsed=True)
+    texts = [_published_part(text) for text in meta.date_texts[:10]]
+    month = _first_valid((find_month_date(t) for t in texts), parsed=True)
     if month is not None:
         # a month shown by the article outranks htmldate's guess unless the guess agrees with it
         if guess and guess.value.startswith(month.value) and guess.rank() > month.rank():
@@ -345,11 +447,15 @@ def _weak_evidence(
         return month, "text"
     if guess is not None and _written_in_a_sentence(guess, lines):
         guess = None  # htmldate read the date of an event the article tells of
+    if guess is not None and (
+        _year_from_prose(guess, meta, lines) or _other_story_date(guess, meta)
+    ):
+        guess = None  # htmldate read a copyright notice, a bio, a sidebar's or a comment's date
     if guess is not None and not suspicious_new_year(guess.value):
         return guess, "trafilatura"
     # only a line that is a date ("السبت 18 تشرين الثاني"), not a sentence naming a day
     body_dates = [line for line in lines[:3] if len(line) <= 200 and _is_yearless_date_line(line)]
-    yearless = _yearless_date([*meta.date_texts[:10], *body_dates], reference)
+    yearless = _yearless_date([*texts, *body_dates], reference)
     if yearless is not None and (guess is None or guess.value[:4] == yearless.value[:4]):
         return yearless, "text"
     if guess is not None:
@@ -384,11 +490,22 @@ def _written_in_a_sentence(guess: FoundDate, lines: list[str]) -> bool:
 
 def find_yearless_date(text: str, reference: date) -> FoundDate | None:
     """An Arabic day and month without a year ("18 تشرين الثاني", "الأحد 2 آذار"), dated to the
-    last such day on or before `reference` (news pages speak of recent days)."""
-    match = _DAY_MONTH_NOYEAR.search(fold(text))
+    last such day on or before `reference` (news pages speak of recent days); with a weekday
+    before it, the last such day of the past few years that fell on that weekday."""
+    folded = fold(text)
+    match = _DAY_MONTH_NOYEAR.search(folded)
     if match is None or match["m1"].isascii():
         return None  # English "3 may" is too often a verb; Syrian pages drop the year in Arabic
     day, month = int(match["d"]), _month_number(match)
+    weekday = _WEEKDAY_BEFORE.search(folded[: match.start()])
+    if weekday is not None:
+        for year in range(reference.year, reference.year - _WEEKDAY_YEARS - 1, -1):
+            try:
+                candidate = date(year, month, day)
+            except ValueError:
+                continue  # 29 شباط outside a leap year
+            if candidate <= reference and candidate.weekday() == _WEEKDAYS[weekday[1]]:
+                return FoundDate(candidate.isoformat(), "day")
     for year in (reference.year, reference.year - 1):
         try:
             candidate = date(year, month, day)
@@ -408,26 +525,81 @@ def _yearless_date(texts: list[str], reference: date | None) -> FoundDate | None
     return None
 
 
-def _text_date(meta: PageMeta, lines: list[str]) -> FoundDate | None:
-    """A full date from the page's date elements, else from a date line among the first and
-    last lines of the article. A body line counts only when it is a date line ("نشر في: …",
-    "Published 18 November 2019", "دمشق - 3 كانون الأول 2025"): a date inside a sentence
-    ("في 15 آذار 2011 غادر …") is what the article is about, not when it was published."""
+def _published_part(text: str) -> str:
+    """The folded `text` without what an update label dates ("آخر تحديث: …", "Updated …")."""
+    return split_update(fold(text))[0]
+
+
+def _text_dates(meta: PageMeta, lines: list[str]) -> tuple[FoundDate | None, FoundDate | None]:
+    """(published, modified) written on the page: a full date from the page's date elements,
+    else from a date line among the first and last lines of the article. What an update label
+    ("آخر تحديث: …", "Last updated …") dates is the modification. A day and month without a
+    year in the article's date element comes before any full date further off (a sidebar's):
+    the published date is then resolved from it, later. A body line counts only when it is a
+    date line ("نشر في: …", "Published 18 November 2019", "دمشق - 3 كانون الأول 2025"): a date
+    inside a sentence ("في 15 آذار 2011 غادر …") is what the article is about."""
+    published: FoundDate | None = None
+    modified: FoundDate | None = None
+    yearless = False
     for text in meta.date_texts[:20]:
-        if len(text) > 400:
-            text = text[:400]
-        found = find_text_date(text) if not _ISO.match(text.strip()) else parse_iso(text)
-        if found is not None:
-            return found
+        text = text[:400]
+        if _ISO.match(text.strip()):
+            published = published or (None if yearless else parse_iso(text))
+            continue
+        head, updated = split_update(fold(text))
+        if updated and modified is None:
+            modified = find_text_date(updated, folded=True)
+        if published is None and not yearless and head.strip():
+            published = find_text_date(head, folded=True)
+            yearless = published is None and _DAY_MONTH_NOYEAR.search(head) is not None
+    if published is not None or yearless:
+        return published, modified
     for text in [*lines[:4], *lines[-3:]]:
         if len(text) > 200:
             continue  # a paragraph, not a date line
-        found = parse_iso(text) if _ISO.match(text.strip()) else None
-        if found is None and is_date_line(text):
-            found = find_text_date(text)
-        if found is not None:
-            return found
-    return None
+        if _ISO.match(text.strip()):
+            published = parse_iso(text)
+        elif is_date_line(text):
+            head, updated = split_update(fold(text))
+            if updated and modified is None:
+                modified = find_text_date(updated, folded=True)
+            published = find_text_date(head, folded=True) if head.strip(" -–|•·,،") else None
+        if published is not None:
+            break
+    return published, modified
+
+
+def _year_from_prose(guess: FoundDate, meta: PageMeta, lines: list[str]) -> bool:
+    """Whether a year-only `guess` is a year the page writes only in a copyright notice, a
+    sentence ("© 2025 عنب بلدي", "مراسل منذ عام 2018") or an update date, not in a date of
+    publication."""
+    if not (suspicious_new_year(guess.value) or guess.precision == "year"):
+        return False
+    year = guess.value[:4]
+    named = False
+    for text in [*meta.year_texts, *meta.date_texts[:20], *meta.other_dates, *lines]:
+        written = fold(text)
+        folded = split_update(written)[0]
+        if year not in _YEAR.findall(folded):
+            named = named or year in _YEAR.findall(written)  # a "Last updated" date's year
+            continue
+        found = find_text_date(folded, folded=True) or find_month_date(folded)
+        if found is not None and found.value.startswith(year) and text not in meta.other_dates:
+            return False  # a date of that year is written: htmldate's year may be its
+        named = True
+    return named
+
+
+def _other_story_date(guess: FoundDate, meta: PageMeta) -> bool:
+    """Whether htmldate's full-date `guess` is only the date of a sidebar's, a related card's
+    or a comment's element."""
+    if guess.precision == "year" or suspicious_new_year(guess.value):
+        return False
+    for text in meta.other_dates:
+        found = parse_iso(text) if _ISO.match(text.strip()) else find_text_date(text)
+        if found is not None and found.day == guess.day:
+            return True
+    return False
 
 
 def _first_valid(values: Iterable[Any], *, parsed: bool = False) -> FoundDate | None:

@@ -31,7 +31,7 @@ from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from archiver.boilerplate import Rules, remove_boilerplate
 from archiver.config import Outlet
-from archiver.credits import Credits, take_credits
+from archiver.credits import Credits, _looks_like_names, take_credits
 from archiver.dates import FoundDate, choose_dates
 from archiver.language import detect_language
 from archiver.models import Extracted, Removal
@@ -303,9 +303,12 @@ def _modified(modified: FoundDate | None, published: FoundDate | None) -> str | 
 
 
 def _split_authors(value: str | None) -> tuple[str, ...]:
+    """trafilatura's authors that are names: an author box's bio read as the author
+    ("Name صحفي سوري من درعا، يعمل مراسلاً … منذ عام") is a sentence, dropped."""
     if not value:
         return ()
-    return tuple(part.strip() for part in value.split(";") if part.strip())
+    parts = (part.strip() for part in value.split(";"))
+    return tuple(part for part in parts if part and _looks_like_names(part))
 
 
 def _canonical_link(tree: Any, url: str | None) -> str | None:

@@ -52,6 +52,23 @@ _DATE_HINT = re.compile(
 )
 # How many elements of the headline region to inspect for a date.
 _REGION_ELEMENTS = 400
+# Classes, ids and roles of containers whose dates belong to other stories or to readers:
+# sidebars and widgets, related and latest-news cards, comments, navigation, the site footer.
+_OFF_ARTICLE = re.compile(
+    r"(?:^|[\s_-])(?:sidebar|widget|related|comments?|comment-list|respond|recent|popular"
+    r"|most-read|trending|ticker|breaking|latest|more-news|read-more|nav|navigation|menu"
+    r"|breadcrumbs?|site-footer|complementary|contentinfo)(?:$|[\s_-])",
+    re.IGNORECASE,
+)
+# JSON-LD page objects whose dates may back up the article's: a WebPage describes this page.
+# WebSite, Organization, CollectionPage and other objects date something else (the site's
+# launch, a listing), never the article.
+_PAGE_TYPES = {"webpage", "itempage"}
+# A copyright notice ("© 2025 عنب بلدي", "جميع الحقوق محفوظة 2025", "Copyright 2012-2025").
+_COPYRIGHT = re.compile(r"©|copyright|all rights reserved|حقوق", re.IGNORECASE)
+_YEAR_TEXTS = 60
+_OTHER_DATES = 40
+_YEAR_IN_TEXT = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 
 
 @dataclass
@@ -69,6 +86,11 @@ class PageMeta:
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw value)
     modified: list[tuple[str, str]] = field(default_factory=list)
     date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
+    # dates shown elsewhere on the page (sidebars, related cards, comments): other stories'
+    other_dates: list[str] = field(default_factory=list)
+    # texts that write a year, in copyright notices and sentences ("© 2025", "a reporter since
+    # 2018"): htmldate's year-only fallback reads such a year as the publication year
+    year_texts: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # declared: lang attributes first
     authors: list[str] = field(default_factory=list)
     person_authors: list[str] = field(default_factory=list)  # JSON-LD authors typed Person
@@ -82,6 +104,7 @@ def read_page_meta(tree: Any, url: str | None) -> PageMeta:
     _read_headings(tree, meta)
     _read_home_links(tree, url, meta)
     _read_date_elements(tree, meta)
+    _read_year_texts(tree, meta)
     # lang attributes outrank og:locale, which WordPress themes leave at en_US
     body = tree.find("body")
     attributes = [
@@ -166,17 +189,27 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         meta.authors.extend(_names(obj.get("author")))
         meta.person_authors.extend(_names(obj.get("author"), kind="person"))
         meta.site_names.extend(_names(obj.get("publisher")))
-    # a WebPage's dates only back the article's up
-    meta.published.extend(_jsonld_values(others, "datePublished"))
-    meta.modified.extend(_jsonld_values(others, "dateModified"))
+    # a WebPage's dates only back the article's and the <meta> tags' up; a WebSite's or a
+    # CollectionPage's never date the article
+    pages = [obj for obj in others if _types(obj) & _PAGE_TYPES]
+    meta.other_dates.extend(
+        value
+        for obj in others
+        if obj not in pages
+        for _, value in _jsonld_values([obj], "datePublished")
+    )
+    meta.published.extend(_jsonld_values(pages, "datePublished", "jsonld-page"))
+    meta.modified.extend(_jsonld_values(pages, "dateModified", "jsonld-page"))
     for obj in others:
         if _types(obj) & {"website", "organization", "newsmediaorganization"}:
             meta.site_names.extend(_names(obj))
 
 
-def _jsonld_values(objects: list[dict[str, Any]], key: str) -> list[tuple[str, str]]:
+def _jsonld_values(
+    objects: list[dict[str, Any]], key: str, source: str = "jsonld"
+) -> list[tuple[str, str]]:
     return [
-        ("jsonld", value)
+        (source, value)
         for obj in objects
         if isinstance(value := obj.get(key), str) and value.strip()
     ]
@@ -255,15 +288,14 @@ def _read_home_links(tree: Any, url: str | None, meta: PageMeta) -> None:
 
 def _read_date_elements(tree: Any, meta: PageMeta) -> None:
     """Visible dates, nearest first: <time> and date-classed elements in the region around the
-    headline (or the <article>), then any other <time>. Sidebars, related lists and the
-    "today is ..." bar in the page header carry other dates, so they come last or not at all."""
+    headline (or the <article>), then any other <time>. Dates in sidebars, widgets, related and
+    latest-news cards, comments, navigation and the site's header and footer belong to other
+    stories or to readers, so they are not read at all."""
     region = _headline_region(tree)
     if region is not None:
-        for count, element in enumerate(region.iter()):
+        for count, element in enumerate(_article_elements(region)):
             if count > _REGION_ELEMENTS or len(meta.date_texts) >= 20:
                 break
-            if not isinstance(element.tag, str):
-                continue
             if element.tag == "time":
                 value = element.get("datetime") or _text(element)
                 if value:
@@ -275,9 +307,79 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
                 if 4 <= len(text) <= 120:
                     meta.date_texts.append(text)
     for element in tree.iterfind(".//time"):
+        if _in_chrome(element) or any(_off_article(a) for a in element.iterancestors()):
+            continue
         value = element.get("datetime") or _text(element)
         if value and value not in meta.date_texts:
             meta.date_texts.append(value)
+    _read_other_dates(tree, meta)
+
+
+def _read_other_dates(tree: Any, meta: PageMeta) -> None:
+    """The dates of date elements in sidebars, related cards, comments and the site's chrome
+    (htmldate may still pick one)."""
+    for element in tree.iter():
+        if len(meta.other_dates) >= _OTHER_DATES:
+            return
+        if not isinstance(element.tag, str):
+            continue
+        if element.tag == "time":
+            values = [element.get("datetime") or "", _text(element)]
+        elif _DATE_HINT.search(f"{element.get('class', '')} {element.get('id', '')}"):
+            values = [_text(element)]
+        else:
+            continue
+        if not (
+            _in_chrome(element)
+            or element.tag in ("aside", "nav")
+            or any(_off_article(a) for a in (element, *element.iterancestors()))
+        ):
+            continue
+        meta.other_dates.extend(
+            value for value in values if 4 <= len(value) <= 120 and value not in meta.date_texts
+        )
+
+
+def _article_elements(region: Any) -> Any:
+    """The elements of `region` in document order, without the subtrees of sidebars, widgets,
+    related cards, comments and navigation inside it."""
+    stack = [region]
+    while stack:
+        element = stack.pop()
+        if not isinstance(element.tag, str):
+            continue
+        if element is not region and (element.tag in ("aside", "nav") or _off_article(element)):
+            continue
+        yield element
+        stack.extend(reversed(list(element)))
+
+
+def _off_article(element: Any) -> bool:
+    """A container of other stories' or readers' dates, by its class, id or role."""
+    if not isinstance(element.tag, str):
+        return False
+    hint = f"{element.get('class', '')} {element.get('id', '')} {element.get('role', '')}"
+    return hint.strip() != "" and _OFF_ARTICLE.search(hint) is not None
+
+
+def _read_year_texts(tree: Any, meta: PageMeta) -> None:
+    """Texts that write a year: copyright notices, sentences (an author's bio) and, outside
+    sidebars and the site's chrome, short texts (a date in an element of no date class);
+    dates.py tells a year such a text names from a date it writes."""
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or element.tag in ("script", "style", "time"):
+            continue
+        for text in (element.text, element.tail):
+            if not text or _YEAR_IN_TEXT.search(text) is None:
+                continue
+            if not _COPYRIGHT.search(text):
+                if len(meta.year_texts) >= _YEAR_TEXTS:
+                    continue
+                if len(text.split()) < 6 and (
+                    _in_chrome(element) or any(_off_article(a) for a in element.iterancestors())
+                ):
+                    continue
+            meta.year_texts.append(" ".join(text.split())[:400])
 
 
 def _headline_region(tree: Any) -> Any:

@@ -280,7 +280,7 @@ def test_the_first_jsonld_article_gives_the_date_and_language() -> None:
         ("jsonld", "2021-05-01T10:00:00+03:00"),
         ("jsonld", "2019-01-01T10:00:00+03:00"),
         ("meta", "2018-02-02T08:00:00+03:00"),
-        ("jsonld", "2017-01-01T10:00:00+03:00"),
+        ("jsonld-page", "2017-01-01T10:00:00+03:00"),  # the WebPage's, after <meta>
     ]
     assert meta.modified[0] == ("jsonld", "2021-05-02T10:00:00+03:00")
     assert meta.languages[0] == "ar"
