@@ -213,7 +213,7 @@ def _is_outlet_noun(word: str) -> bool:
 def _credited(value: str) -> bool:
     """Who a photo credit names: people or outlets, perhaps several ("Enab Baladi / Name")."""
     parts = [p.strip() for p in re.split(r"\s*[/|،,]\s*|\s+[-–]\s+", value) if p.strip()]
-    return bool(parts) and all(_looks_like_names(p) or _looks_like_outlet(p) for p in parts)
+    return bool(parts) and all(looks_like_names(p) or _looks_like_outlet(p) for p in parts)
 
 
 def _is_dateline(match: re.Match[str]) -> bool:
@@ -224,10 +224,10 @@ def _is_dateline(match: re.Match[str]) -> bool:
         return False
     if fold(who) in _EXCLUSIVE:
         return True
-    return 2 <= len(who.split()) <= 4 and _looks_like_names(who)
+    return 2 <= len(who.split()) <= 4 and looks_like_names(who)
 
 
-def _looks_like_names(value: str) -> bool:
+def looks_like_names(value: str) -> bool:
     """A person's name or a few ("Rami Haddad", "سلمى الحسن وماهر العلي"), not a sentence:
     at most five words a name, no digits or sentence punctuation, no clause words, and Latin
     words capitalised ("By Sunday Evening, The Center Had Received …" is a sentence)."""
@@ -262,7 +262,7 @@ def _is_signature(text: str) -> bool:
     pair of towns, so it stays in the text."""
     for side in text.split("/"):
         words = side.split()
-        if not 2 <= len(words) <= 4 or not _looks_like_names(side.strip()):
+        if not 2 <= len(words) <= 4 or not looks_like_names(side.strip()):
             return False
         if any(fold(w) in _PLACE_WORDS for w in words):
             return False
@@ -278,15 +278,15 @@ def _byline_names(text: str, folded: str, *, at_start: bool = False) -> list[str
         role = _ROLE_LINE.match(folded_part)
         if role is not None and _names_follow(part, folded_part, at_start=at_start):
             who = _cut_label(part)
-            if not _looks_like_names(who):
+            if not looks_like_names(who):
                 return []  # "مراسل عنب بلدي في درعا: القصف مستمر …" reports, it credits no one
             names.extend(_split_names(who))
             continue
         by = _BY.match(part)
-        if by is not None and _looks_like_names(by["who"]):
+        if by is not None and looks_like_names(by["who"]):
             names.extend(_split_names(by["who"]))
             continue
-        if len(parts) == 1 or not names or not _looks_like_names(part):
+        if len(parts) == 1 or not names or not looks_like_names(part):
             return []  # every part of a credit line must be a credit (or a name, a place)
     return [n for n in names if n]
 

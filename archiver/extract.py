@@ -31,7 +31,7 @@ from trafilatura.utils import is_dubious_html, repair_faulty_html
 
 from archiver.boilerplate import Rules, remove_boilerplate
 from archiver.config import Outlet
-from archiver.credits import Credits, _looks_like_names, take_credits
+from archiver.credits import Credits, looks_like_names, take_credits
 from archiver.dates import FoundDate, choose_dates
 from archiver.language import detect_language
 from archiver.models import Extracted, Removal
@@ -308,7 +308,7 @@ def _split_authors(value: str | None) -> tuple[str, ...]:
     if not value:
         return ()
     parts = (part.strip() for part in value.split(";"))
-    return tuple(part for part in parts if part and _looks_like_names(part))
+    return tuple(part for part in parts if part and looks_like_names(part))
 
 
 def _canonical_link(tree: Any, url: str | None) -> str | None:
