@@ -86,14 +86,44 @@ class PageMeta:
     published: list[tuple[str, str]] = field(default_factory=list)  # (source, raw value)
     modified: list[tuple[str, str]] = field(default_factory=list)
     date_texts: list[str] = field(default_factory=list)  # texts of date-like elements, page order
-    # dates shown elsewhere on the page (sidebars, related cards, comments): other stories'
-    other_dates: list[str] = field(default_factory=list)
-    # texts that write a year, in copyright notices and sentences ("© 2025", "a reporter since
-    # 2018"): htmldate's year-only fallback reads such a year as the publication year
-    year_texts: list[str] = field(default_factory=list)
+    # dates a WebSite's or a listing's JSON-LD gives (see `other_dates`)
+    jsonld_other_dates: list[str] = field(default_factory=list)
     languages: list[str] = field(default_factory=list)  # declared: lang attributes first
     authors: list[str] = field(default_factory=list)
     person_authors: list[str] = field(default_factory=list)  # JSON-LD authors typed Person
+    # The page, for what only some pages need read (two walks over every element, a fifth of
+    # extraction's own time): `other_dates` and `year_texts` are read when first asked for.
+    tree: Any = field(default=None, repr=False, compare=False)
+    _other_dates: list[str] | None = field(default=None, repr=False, compare=False)
+    _year_texts: list[str] | None = field(default=None, repr=False, compare=False)
+
+    @property
+    def other_dates(self) -> list[str]:
+        """Dates shown elsewhere on the page (sidebars, related cards, comments, the site's
+        chrome, a WebSite's JSON-LD): other stories' or readers', never the article's."""
+        if self._other_dates is None:
+            self._other_dates = list(self.jsonld_other_dates)
+            if self.tree is not None:
+                _read_other_dates(self.tree, self)
+        return self._other_dates
+
+    @other_dates.setter
+    def other_dates(self, values: list[str]) -> None:
+        self._other_dates = list(values)
+
+    @property
+    def year_texts(self) -> list[str]:
+        """Texts that write a year, in copyright notices and sentences ("© 2025", "a reporter
+        since 2018"): htmldate's year-only fallback reads such a year as the publication year."""
+        if self._year_texts is None:
+            self._year_texts = []
+            if self.tree is not None:
+                _read_year_texts(self.tree, self)
+        return self._year_texts
+
+    @year_texts.setter
+    def year_texts(self, values: list[str]) -> None:
+        self._year_texts = list(values)
 
 
 def read_page_meta(tree: Any, url: str | None) -> PageMeta:
@@ -104,7 +134,6 @@ def read_page_meta(tree: Any, url: str | None) -> PageMeta:
     _read_headings(tree, meta)
     _read_home_links(tree, url, meta)
     _read_date_elements(tree, meta)
-    _read_year_texts(tree, meta)
     # lang attributes outrank og:locale, which WordPress themes leave at en_US
     body = tree.find("body")
     attributes = [
@@ -113,6 +142,7 @@ def read_page_meta(tree: Any, url: str | None) -> PageMeta:
         body.get("lang") if body is not None else None,
     ]
     meta.languages[:0] = [lang for lang in attributes if lang]
+    meta.tree = tree  # last: other dates are told from `date_texts` once these are complete
     return meta
 
 
@@ -192,7 +222,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
     # a WebPage's dates only back the article's and the <meta> tags' up; a WebSite's or a
     # CollectionPage's never date the article
     pages = [obj for obj in others if _types(obj) & _PAGE_TYPES]
-    meta.other_dates.extend(
+    meta.jsonld_other_dates.extend(
         value
         for obj in others
         if obj not in pages
@@ -312,7 +342,6 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
         value = element.get("datetime") or _text(element)
         if value and value not in meta.date_texts:
             meta.date_texts.append(value)
-    _read_other_dates(tree, meta)
 
 
 def _read_other_dates(tree: Any, meta: PageMeta) -> None:
