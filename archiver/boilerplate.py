@@ -150,8 +150,9 @@ _CHANNELS = _keys(
     "telegram", "whatsapp", "facebook page", "youtube channel", "instagram", "tiktok",
     "newsletter", "mailing list", "on x", "تلغرام", "تليغرام", "تيليغرام", "واتساب", "واتس اب",
     "فيسبوك", "فيس بوك", "يوتيوب", "انستغرام", "إنستغرام", "تيك توك", "النشرة البريدية",
-    "البريد الإلكتروني", "قناتنا", "صفحتنا", "حساباتنا", "مجموعتنا", "القناة", "قناة",
+    "البريد الإلكتروني", "قناتنا", "صفحتنا", "حساباتنا", "مجموعتنا",
 )  # fmt: skip
+# ("قناة" alone is as often a canal, "قناة ري", as a channel: it needs a platform's name.)
 # English imperatives open the line or a clause after a comma ("For the latest updates, follow
 # us on X").
 _CALL_EN = re.compile(
@@ -159,14 +160,23 @@ _CALL_EN = re.compile(
 )
 _CALL_AR = frozenset(
     _keys(
-        "تابعونا", "تابعوا", "تابع", "تابعنا", "انضم", "انضموا", "للانضمام", "اشترك", "اشتركوا",
-        "للاشتراك", "اضغط", "انقر", "راسلنا", "راسلونا", "أرسل", "أرسلوا", "لمتابعة", "متابعة",
-        "يمكنكم", "شاركونا",
+        "تابعونا", "تابعوا", "تابعنا", "انضم", "انضموا", "للانضمام", "اشترك", "اشتركوا",
+        "للاشتراك", "اضغط", "انقر", "راسلنا", "راسلونا", "أرسلوا", "لمتابعة", "يمكنكم", "شاركونا",
+        "تنس",  # "لا تنسَ متابعة صفحتنا"
     )
 )  # fmt: skip
+# Words that call only when they open the line: elsewhere they report ("تابع الوزير سير
+# العمل" the minister followed up, "أرسل المجلس ورشة" the council sent, "متابعة الأعمال").
+_CALL_AR_OPENING = frozenset(_keys("تابع", "أرسل", "متابعة"))
+# The reader addressed: "us", "you", "يمكنكم", or the outlet's own channel ("قناتنا"); not
+# "now" or any word ending in "-نا" ("قريتنا" our village, in a quote).
 _ADDRESSED = re.compile(
-    r"\b(?:us|our|you|your|now|click here|يمكنكم|يمكنك|لكم|ليصلكم|ليصلك|اضغط|انقر|تنس|الان"
-    r"|\w+تنا|تابعونا|راسلنا|راسلونا|شاركونا)\b"
+    r"\b(?:us|our|you|your|click here|يمكنكم|يمكنك|لكم|ليصلكم|ليصلك|اضغط|انقر|تنس"
+    r"|قناتنا|صفحتنا|نشرتنا|حساباتنا|مجموعتنا|موقعنا|تطبيقنا|تابعونا|راسلنا|راسلونا|شاركونا)\b"
+)
+# A reported statement (a quote, "وقال ...:", "... said") is the article's, not the site's call.
+_REPORTED = re.compile(
+    r"[«»“”\"]|\b(?:قال|وقال|قالت|وقالت|اضاف|واضاف|اضافت|واضافت|said|says|told)\b"
 )
 _LINK_OR_PHONE = re.compile(r"https?://|www\.|\bt\.me/|\S@\S+\.\w|\+\d[\d\s-]{6,}")
 # Tag rows need a label and a colon ("Tags: a, b"), so a sentence about tags stays.
@@ -438,14 +448,24 @@ def _is_channel_call(line: str, folded: str, key: str, bare_edge: bool) -> bool:
     padded = f" {key} "
     if not any(f" {c} " in padded or (len(c) > 5 and c in key) for c in _CHANNELS):
         return False
+    if _REPORTED.search(folded) is not None:
+        return False
     called_en = _CALL_EN.search(folded) is not None
-    called = called_en or any(w in _CALL_AR for w in key.split())
+    words = key.split()
+    called = (
+        called_en
+        or any(w in _CALL_AR for w in words)
+        or bool(words and words[0] in _CALL_AR_OPENING)
+    )
     linked = _LINK_OR_PHONE.search(line) is not None
     if not (called or linked):
         return False
     if _ADDRESSED.search(key) is not None:
         return True
-    return bare_edge and (called_en or linked)
+    if words and words[0] in _CALL_AR and "الان" in words:
+        return True  # "انضم الآن إلى ..." (join now): a past tense takes no "now"
+    # at the edge an English imperative opening the line is enough ("Join our ..." has "our")
+    return bare_edge and (_CALL_EN.match(folded) is not None or linked)
 
 
 def _is_bare_tag_row(key: str) -> bool:

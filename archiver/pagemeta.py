@@ -34,17 +34,10 @@ _PUBLISHED_KEYS = (
     "original-publication-date",
 )
 _MODIFIED_KEYS = ("article:modified_time", "datemodified", "og:updated_time", "dcterms.modified")
-_ARTICLE_TYPES = {
-    "newsarticle",
-    "article",
-    "blogposting",
-    "reportagenews",
-    "analysisnewsarticle",
-    "opinionnewsarticle",
-    "report",
-    "scholarlyarticle",
-    "liveblogposting",
-}
+# JSON-LD types of the article itself: every *Article and *Posting (NewsArticle,
+# ReportageNewsArticle, BlogPosting, LiveBlogPosting, ...) and a few others that are the piece.
+_ARTICLE_SUFFIXES = ("article", "posting")
+_ARTICLE_TYPES = {"report", "claimreview", "review"}
 # Classes and ids of elements that hold a visible publication date; "stamp" and "tmstmp"
 # for timestamps ("cnn_strytmstmp", "datestamp").
 _DATE_HINT = re.compile(
@@ -63,7 +56,7 @@ _OFF_ARTICLE = re.compile(
 # JSON-LD page objects whose dates may back up the article's: a WebPage describes this page.
 # WebSite, Organization, CollectionPage and other objects date something else (the site's
 # launch, a listing), never the article.
-_PAGE_TYPES = {"webpage", "itempage"}
+_PAGE_SUFFIXES = ("webpage", "itempage")  # WebPage, MedicalWebPage, ItemPage
 # A copyright notice ("© 2025 عنب بلدي", "جميع الحقوق محفوظة 2025", "Copyright 2012-2025").
 _COPYRIGHT = re.compile(r"©|copyright|all rights reserved|حقوق", re.IGNORECASE)
 _YEAR_TEXTS = 60
@@ -202,7 +195,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         except ValueError:
             continue
         for obj in _walk(data):
-            if _types(obj) & _ARTICLE_TYPES:
+            if any(t.endswith(_ARTICLE_SUFFIXES) or t in _ARTICLE_TYPES for t in _types(obj)):
                 articles.append(obj)
             else:
                 others.append(obj)
@@ -221,7 +214,7 @@ def _read_json_ld(tree: Any, meta: PageMeta) -> None:
         meta.site_names.extend(_names(obj.get("publisher")))
     # a WebPage's dates only back the article's and the <meta> tags' up; a WebSite's or a
     # CollectionPage's never date the article
-    pages = [obj for obj in others if _types(obj) & _PAGE_TYPES]
+    pages = [obj for obj in others if any(t.endswith(_PAGE_SUFFIXES) for t in _types(obj))]
     meta.jsonld_other_dates.extend(
         value
         for obj in others

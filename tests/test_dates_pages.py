@@ -210,6 +210,22 @@ def test_meta_published_time_beats_a_webpage_jsonld_date() -> None:
     assert _dates(_page(head=head))[::2] == ("2024-03-07T10:00:00+00:00", "jsonld")
 
 
+@pytest.mark.parametrize(
+    ("kind", "source"),
+    [
+        ("ReportageNewsArticle", "jsonld"),
+        ("BackgroundNewsArticle", "jsonld"),
+        ("LiveBlogPosting", "jsonld"),
+        ("ClaimReview", "jsonld"),
+        ("Report", "jsonld"),
+        ("MedicalWebPage", "jsonld"),  # a page type: backs the article's date up
+    ],
+)
+def test_every_article_or_page_type_dates_the_article(kind: str, source: str) -> None:
+    html = _page(head=_ld(kind, "2024-03-09T09:44:09+00:00"))
+    assert _dates(html)[::2] == ("2024-03-09T09:44:09+00:00", source)
+
+
 # 3f: placeholders and the future
 @pytest.mark.parametrize(
     "value", ["1970-01-01T00:00:00+00:00", "0001-01-01T00:00:00Z", "1985-06-01", "2999-01-01"]
