@@ -564,9 +564,24 @@ def _text_dates(meta: PageMeta, lines: list[str]) -> tuple[FoundDate | None, Fou
             if updated and modified is None:
                 modified = find_text_date(updated, folded=True)
             published = find_text_date(head, folded=True) if head.strip(" -–|•·,،") else None
+        elif (dated := _dated_segment(text)) is not None:
+            published = find_text_date(dated)
         if published is not None:
             break
     return published, modified
+
+
+_SEGMENT_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
+
+
+def _dated_segment(text: str) -> str | None:
+    """The date of a line that sets it beside a byline or a category ("9 آذار 2025 - كتب: أحمد
+    الحسن", "March 9, 2025 | By Lina Saleh", "05/10/2018 - Publicado por: … - Categoria: …"):
+    the first or last of its short parts, when that part is a date line."""
+    parts = [part for part in _SEGMENT_SEPARATOR.split(text) if part.strip()]
+    if len(parts) < 2 or len(text.split()) > 20 or any(len(p.split()) > 6 for p in parts):
+        return None
+    return next((part for part in (parts[0], parts[-1]) if is_date_line(part)), None)
 
 
 def _year_from_prose(guess: FoundDate, meta: PageMeta, lines: list[str]) -> bool:
@@ -592,9 +607,15 @@ def _year_from_prose(guess: FoundDate, meta: PageMeta, lines: list[str]) -> bool
 
 def _other_story_date(guess: FoundDate, meta: PageMeta) -> bool:
     """Whether htmldate's full-date `guess` is only the date of a sidebar's, a related card's
-    or a comment's element."""
+    or a comment's element: not when the article's own date element shows that day in a form
+    not parsed here ("November 20 / 15:23 / 2019"; a sidebar of the day's news shares it)."""
     if guess.precision == "year" or suspicious_new_year(guess.value):
         return False
+    year, day = guess.value[:4], str(int(guess.value[8:10]))
+    for text in meta.date_texts[:10]:
+        numbers = re.findall(r"\d+", fold(text))
+        if year in numbers and (day in numbers or f"0{day}" in numbers):
+            return False
     for text in meta.other_dates:
         found = parse_iso(text) if _ISO.match(text.strip()) else find_text_date(text)
         if found is not None and found.day == guess.day:

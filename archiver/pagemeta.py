@@ -335,6 +335,23 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
         value = element.get("datetime") or _text(element)
         if value and value not in meta.date_texts:
             meta.date_texts.append(value)
+    if not meta.date_texts:
+        # no date near the headline: a date-classed element elsewhere in the article's part of
+        # the page ("article-controls" under the lead image), outside sidebars and chrome
+        for element in tree.iter():
+            if len(meta.date_texts) >= 5:
+                break
+            if not isinstance(element.tag, str) or element.tag in ("script", "style"):
+                continue
+            hint = f"{element.get('class', '')} {element.get('id', '')}"
+            if hint == " " or not _DATE_HINT.search(hint):
+                continue
+            text = _text(element)
+            if 4 <= len(text) <= 120 and not (
+                _in_chrome(element)
+                or any(_off_article(a) for a in (element, *element.iterancestors()))
+            ):
+                meta.date_texts.append(text)
 
 
 def _read_other_dates(tree: Any, meta: PageMeta) -> None:

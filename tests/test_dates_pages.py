@@ -310,3 +310,17 @@ def test_a_weekday_picks_the_year_of_a_yearless_date(
 ) -> None:
     found = find_yearless_date(text, reference)
     assert found is not None and found.value == value
+
+
+@pytest.mark.parametrize(
+    ("line", "lang", "expected"),
+    [
+        ("9 آذار 2024 - كتب: أحمد الحسن", "ar", "2024-03-09"),
+        ("March 9, 2024 - By Lina Saleh", "en", "2024-03-09"),
+        ("March 9, 2024 | By Lina Saleh | Economy", "en", "2024-03-09"),
+    ],
+)
+def test_a_date_beside_a_byline_on_one_line_dates_the_article(
+    line: str, lang: str, expected: str
+) -> None:
+    assert _dates(_page(lang=lang, body_lines=(line,)))[::2] == (expected, "text")

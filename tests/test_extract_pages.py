@@ -372,3 +372,17 @@ def test_a_person_stays_an_author_even_named_like_the_site() -> None:
     )
     result = extract_html(_authored_page("", jsonld), "https://orontes.example/ar/1")
     assert result is not None and result.authors == ("مرآة العاصي",)
+
+
+@needs_shared
+def test_a_sidebar_of_the_same_day_does_not_veto_the_article_date() -> None:
+    # indiapost: the article's date sits in split parts ("November 20 / 15:23 / 2019") below
+    # the lead image, and a tweet widget shows the same day: the day is the article's too.
+    page = (
+        SHARED_DATA
+        / "scrapinghub-aeb"
+        / "html"
+        / ("5f9c5ed5d64dfe682d9bde13b9b4f032a3ebdbf165c06ec49c0705bcbe106e3b.html.gz")
+    )
+    result = extract_html(gzip.decompress(page.read_bytes()).decode("utf-8", "replace"), None)
+    assert result is not None and result.published == "2019-11-20"
