@@ -307,8 +307,31 @@ def _split_authors(value: str | None) -> tuple[str, ...]:
     ("Name صحفي سوري من درعا، يعمل مراسلاً … منذ عام") is a sentence, dropped."""
     if not value:
         return ()
-    parts = (part.strip() for part in value.split(";"))
+    parts = (_trim_author(part) for part in value.split(";"))
     return tuple(part for part in parts if part and looks_like_names(part))
+
+
+# What trafilatura leaves around a name: "Analysis by …", "Jeff Foust Monday", "… News
+# reporter", or a month alone ("November", read from a dateline).
+_AUTHOR_LEAD = re.compile(
+    r"^(?:(?:analysis|commentary|opinion|reporting|words|story)\s+)?by\s+", re.I
+)
+_AUTHOR_TAIL = re.compile(
+    r"(?:\s+(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|news|senior|chief|staff"
+    r"|reporter|correspondent|editor|writer|contributor|columnist|at-large|editor-at-large))+$",
+    re.I,
+)
+_MONTHS = frozenset(
+    "january february march april may june july august september october november december".split()
+)
+
+
+def _trim_author(part: str) -> str:
+    led = _AUTHOR_LEAD.sub("", " ".join(part.split()))
+    name = _AUTHOR_TAIL.sub("", led)
+    if name.lower() in _MONTHS or (name != led and " " not in name):
+        return ""  # a month, or an outlet's name before a role ("CNN Editor-at-large")
+    return name
 
 
 def _canonical_link(tree: Any, url: str | None) -> str | None:

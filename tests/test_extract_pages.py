@@ -12,7 +12,7 @@ from typing import Any
 import pytest
 
 from archiver.config import Outlet
-from archiver.extract import ExtractOptions, extract_html
+from archiver.extract import ExtractOptions, _split_authors, extract_html
 from archiver.normalize import fold
 from tests.conftest import SHARED_DATA
 
@@ -386,3 +386,19 @@ def test_a_sidebar_of_the_same_day_does_not_veto_the_article_date() -> None:
     )
     result = extract_html(gzip.decompress(page.read_bytes()).decode("utf-8", "replace"), None)
     assert result is not None and result.published == "2019-11-20"
+
+
+@pytest.mark.parametrize(
+    ("given", "kept"),
+    [
+        ("Jeff Foust Monday; November", ("Jeff Foust",)),
+        ("Analysis by Chris Cillizza; CNN Editor-at-large", ("Chris Cillizza",)),
+        ("Tom Gillespie News reporter", ("Tom Gillespie",)),
+        ("May Ali; Hala Nasser", ("May Ali", "Hala Nasser")),
+    ],
+)
+def test_trafilatura_authors_lose_what_is_around_the_name(
+    given: str, kept: tuple[str, ...]
+) -> None:
+    # a weekday or a role after the name, "Analysis by" before it, a month alone: the name stays
+    assert _split_authors(given) == kept
