@@ -398,8 +398,7 @@ class Crawler:
         except FetchError as exc:
             if counted:
                 await asyncio.wrap_future(counted[0])
-            # Failed before any request (robots.txt unreachable, say): that counts too.
-            outcome = await self.db(self._settle_failure, url, exc, not counted)
+            outcome = await self.db(self._settle_failure, url, exc, bool(counted))
         else:
             # In the index before extraction: a page that crashes the crawl each time it is
             # extracted runs out of attempts instead of stopping every later run.
@@ -463,15 +462,20 @@ class Crawler:
             self.frontier.finish(url, state, outcome.status, outcome.error)
         return outcome
 
-    def _settle_failure(self, url: str, exc: FetchError, count_attempt: bool = False) -> Outcome:
-        """Log a URL that could not be fetched (policy refusals are skips, not failures)."""
+    def _settle_failure(self, url: str, exc: FetchError, sent: bool) -> Outcome:
+        """Log a URL that could not be fetched (policy refusals are skips, not failures).
+
+        `sent`: its request went out (the attempt is counted). A transient failure before that
+        (robots.txt unreachable: the host is down) is this run's failure, not the page's: it
+        stays as it was, its attempts unspent, and is tried again next run. A permanent one
+        (robots.txt refuses it, an invalid URL) is settled as gone, no attempt spent either.
+        """
         assert self.pipeline is not None and self.store is not None
         with self.store.transaction():
-            if count_attempt:
-                self.frontier.start(url)
             outcome = self.pipeline.record_failure(url, exc)
-            state = "gone" if exc.permanent else "failed"
-            self.frontier.finish(url, state, outcome.status, exc.message)
+            if sent or exc.permanent:
+                state = "gone" if exc.permanent else "failed"
+                self.frontier.finish(url, state, outcome.status, exc.message)
         return outcome
 
 
