@@ -418,7 +418,11 @@ class Crawler:
         self, page: Page, outlet: Outlet, link: Link
     ) -> tuple[Extraction, WarcExchange | None]:
         """The extraction, and the WARC records when a worker built them (in-process, the
-        writer thread builds them while this thread extracts the next page)."""
+        writer thread builds them while this thread extracts the next page).
+
+        The page is the outlet's that `outlet_for_url` gives it, as in `archiver fetch`: on a
+        host two outlets share, the one whose home path is the longest prefix of the URL."""
+        outlet = self.settings.outlet_for_url(page.final_url) or outlet
         options = await self._extract_options(outlet)
         if link.published is not None:  # the feed's or sitemap's date, for date_source "feed"
             options = dataclasses.replace(options, feed_published=link.published.isoformat())
@@ -670,11 +674,16 @@ class OutletDiscovery:
         await asyncio.gather(*(self._sitemap(c.url, depth + 1) for c in fresh))
 
     async def _listing(self, url: str) -> None:
-        """A listing page and up to `pagination_depth` pages after it."""
+        """A listing page and up to `pagination_depth` pages after it.
+
+        Page 1's validators are kept only when the whole chain was read: a 304 on it next time
+        skips the pages after it, so a later page that failed must be read again next run.
+        """
+        first: Page | None = None
         current: str | None = url
-        for number in range(self.settings.pagination_depth + 1):
+        for _ in range(self.settings.pagination_depth + 1):
             if current is None:
-                return
+                break
             page = await self._get(current, "listing")
             if page is None:
                 return
@@ -686,22 +695,29 @@ class OutletDiscovery:
                 return
             html, _ = decode_body(page.body, page.header("content-type"))
             try:
-                found = links_in_listing(html, page.final_url, self.pattern, self.outlet.owns)
                 following = next_listing_page(html, page.final_url, self.outlet.owns)
+                found = links_in_listing(html, page.final_url, self.pattern, self._mine)
             except DiscoveryError as exc:
                 self._report(current, "listing", exc.message)
                 return
             self.ok += 1
-            self._add([Link(u) for u in found])
-            if number == 0:
-                self._remember(page)
+            self._add([Link(u) for u in found if u != following])
+            first = first or page
             current = following if following != current else None
+        if first is not None:
+            self._remember(first)
+
+    def _mine(self, url: str) -> bool:
+        """Whether `url` is this outlet's: outlets sharing a host (sana.sy/ and sana.sy/en/)
+        split it by path, so each article belongs to one outlet and is fetched once a run."""
+        owner = self.crawler.settings.outlet_for_url(url)
+        return owner is not None and owner.name == self.outlet.name
 
     def _add(self, links: list[Link]) -> None:
         """Keep the outlet's own links that match its `article_pattern`, whatever their source."""
         pattern = self.pattern
         for link in links:
-            if not self.outlet.owns(link.url):
+            if not self._mine(link.url):
                 continue
             if pattern is None or pattern.search(link.url):
                 self.links.append(link)

@@ -107,7 +107,8 @@ class Frontier:
         sources: Iterable[SourceValidators] = (),
     ) -> dict[str, Entry]:
         """Record discovered (url, published, modified) in one transaction, keeping each URL's
-        first row (its dates fill in, never erase); the current entries, by url_key.
+        first row (its dates fill in, never erase; it moves to the outlet that found it, as one
+        URL belongs to one outlet, `Settings.outlet_for_url`); the current entries, by url_key.
 
         The validators of the `sources` the links were read from commit in the same
         transaction: a kill at any moment leaves either both or neither.
@@ -117,6 +118,7 @@ class Frontier:
             self.conn.executemany(
                 "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                " outlet = excluded.outlet,"
                 " published = COALESCE(excluded.published, published),"
                 " modified = COALESCE(excluded.modified, modified)",
                 rows,
