@@ -595,8 +595,9 @@ class OutletDiscovery:
         if page is None:
             return [], False
         if page.status == 304:
+            # Saved: the feeds it announces, [] when it announces none (/feed/ was a guess).
             saved = await self._unchanged_links(home)
-            return saved, saved == [wordpress_feed(home)]
+            return (saved, False) if saved else ([wordpress_feed(home)], True)
         if not 200 <= page.status < 300:
             # Only an error when the home page is the outlet's one way in.
             if not (self.outlet.sitemaps or self.outlet.start_urls):
@@ -607,10 +608,8 @@ class OutletDiscovery:
             feeds = [u for u in feeds_in_html(html, page.final_url) if self.outlet.owns(u)]
         except DiscoveryError:
             feeds = []
-        guessed = not feeds
-        feeds = feeds or [wordpress_feed(home)]
         self._remember(page, feeds)
-        return feeds, guessed
+        return (feeds, False) if feeds else ([wordpress_feed(home)], True)
 
     async def _robots_sitemaps(self) -> list[str]:
         robots = await self.fetcher.robots_txt(self.outlet.url)

@@ -42,8 +42,8 @@ CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY,                  -- a feed, sitemap or listing page
     etag TEXT,
     last_modified TEXT,
-    links TEXT,                            -- JSON list kept for a 304: a home page's feeds,
-                                           -- a sitemap index's children
+    links TEXT,                            -- JSON list kept for a 304: the feeds a home page
+                                           -- announces ([]: none), a sitemap index's children
     checked_at TEXT NOT NULL,
     pattern TEXT                           -- the outlet's article_pattern when they were saved
 );
@@ -59,7 +59,7 @@ class SourceValidators:
     url: str
     etag: str | None
     last_modified: str | None
-    links: list[str] | None = None  # a home page's feeds, a sitemap index's children
+    links: list[str] | None = None  # a home page's announced feeds, a sitemap index's children
     pattern: str = ""  # the outlet's article_pattern the links were judged by
 
 
@@ -95,8 +95,9 @@ class Frontier:
         self.conn.executescript(SCHEMA)
         columns = {row[1] for row in conn.execute("PRAGMA table_info(validators)")}
         if "pattern" not in columns:
-            # Validators from before the column do not say which pattern judged their links:
-            # dropped once, so the next run reads every source in full and judges them.
+            # Validators from before the column say neither which pattern judged their links
+            # nor whether a home page's one feed was announced or guessed: dropped once, so
+            # the next run reads every source in full and saves them as they are now.
             with Transaction(conn):
                 conn.execute("ALTER TABLE validators ADD COLUMN pattern TEXT")
                 conn.execute("DELETE FROM validators")

@@ -8,8 +8,10 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import pytest
+
 from tests.crawl_sites import article_page, conditional, html_route
-from tests.servers import Exchange, TestServer
+from tests.servers import Exchange, TestServer, static
 from tests.test_crawl import crawl, records, write_config
 
 
@@ -187,8 +189,8 @@ def test_a_listing_whose_links_the_pattern_never_matches_fails(
 
 
 def test_validators_from_before_they_kept_their_pattern_are_dropped_once() -> None:
-    # They do not say which pattern judged their links: the first run after the upgrade
-    # reads every source in full.
+    # They say neither which pattern judged their links nor whether a home page's one feed
+    # was announced or guessed: the first run after the upgrade reads every source in full.
     from archiver.frontier import Frontier
 
     conn = sqlite3.connect(":memory:", isolation_level=None)
@@ -205,6 +207,70 @@ def test_validators_from_before_they_kept_their_pattern_are_dropped_once() -> No
     frontier.save_validators("http://x/feed/", '"e2"', None, None, r"/news/\d+")
     assert Frontier(conn).validators("http://x/feed/", r"/news/\d+") == {"If-None-Match": '"e2"'}
     assert frontier.validators("http://x/feed/") == {}  # judged by another pattern
+
+
+@pytest.mark.parametrize("breakage", ["404", "maintenance page"])
+def test_an_announced_feed_that_breaks_is_reported_when_the_home_page_is_unchanged(
+    tmp_path: Path, server: TestServer, breakage: str
+) -> None:
+    # The home page answers 304, so its announced feeds come from the last run. Announcing
+    # WordPress's own /feed/ looked like the guess made when a page announces none, whose
+    # failures are silent: the feed broke and no run said so.
+    broken = {"now": False}
+    story = "/2025/03/a-story/"
+    server.route(story, html_route(article_page("A story", "announced")))
+    rss = (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>f</title>'
+        f"<item><title>t</title><link>{server.url(story)}</link></item></channel></rss>"
+    ).encode()
+
+    def feed(ex: Exchange) -> None:
+        if not broken["now"]:
+            ex.send(200, rss, "application/rss+xml")
+        elif breakage == "404":
+            ex.send(404, b"<html><body>not found</body></html>")
+        else:
+            ex.send(200, b"<html><body><h1>Maintenance</h1></body></html>")
+
+    server.route("/feed/", feed)
+    home = '<html><head><link rel="alternate" type="application/rss+xml" href="/feed/"></head>'
+    server.route("/", conditional(home.encode(), "text/html; charset=utf-8", '"home-v1"'))
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    sitemap = f"<urlset {ns}><url><loc>{server.url(story)}</loc></url></urlset>"
+    server.route("/sitemap.xml", static(sitemap, "application/xml"))
+    outlet = {"name": "wp", "url": server.url("/"), "sitemaps": [server.url("/sitemap.xml")]}
+    config, archive = write_config(tmp_path, [outlet]), tmp_path / "archive"
+    assert crawl(config, archive).exit_code == 0
+
+    broken["now"] = True
+    for run in range(2):
+        mark = len(server.log)
+        result = crawl(config, archive)
+        assert result.exit_code == 3, (run, result.stdout + result.stderr)
+        [failure] = records(result)
+        assert (failure["kind"], failure["url"]) == ("feed", server.url("/feed/"))
+        [home_request] = [r for r in server.log[mark:] if r.path == "/"]
+        assert home_request.headers.get("If-None-Match") == '"home-v1"'  # answered 304
+
+
+def test_the_guessed_feed_stays_silent_when_the_home_page_is_unchanged(
+    tmp_path: Path, server: TestServer
+) -> None:
+    story = "/2025/03/a-story/"
+    server.route(story, html_route(article_page("A story", "guessed")))
+    home = b"<html><head><title>No feed here</title></head><body>home</body></html>"
+    server.route("/", conditional(home, "text/html; charset=utf-8", '"home-v1"'))
+    ns = 'xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    sitemap = f"<urlset {ns}><url><loc>{server.url(story)}</loc></url></urlset>"
+    server.route("/sitemap.xml", static(sitemap, "application/xml"))
+    outlet = {"name": "plain", "url": server.url("/"), "sitemaps": [server.url("/sitemap.xml")]}
+    config, archive = write_config(tmp_path, [outlet]), tmp_path / "archive"
+    assert crawl(config, archive).exit_code == 0
+    mark = len(server.log)
+    again = crawl(config, archive)
+    assert again.exit_code == 0 and records(again) == []
+    asked = [(r.path, r.headers.get("If-None-Match")) for r in server.log[mark:]]
+    assert ("/", '"home-v1"') in asked and ("/feed/", None) in asked  # the guess, still tried
 
 
 def test_a_changed_source_of_other_pages_beside_an_unchanged_one_of_articles_passes(
