@@ -398,8 +398,7 @@ class Crawler:
         except FetchError as exc:
             if counted:
                 await asyncio.wrap_future(counted[0])
-            # Failed before any request (robots.txt unreachable, say): that counts too.
-            outcome = await self.db(self._settle_failure, url, exc, not counted)
+            outcome = await self.db(self._settle_failure, url, exc, bool(counted))
         else:
             # In the index before extraction: a page that crashes the crawl each time it is
             # extracted runs out of attempts instead of stopping every later run.
@@ -419,7 +418,11 @@ class Crawler:
         self, page: Page, outlet: Outlet, link: Link
     ) -> tuple[Extraction, WarcExchange | None]:
         """The extraction, and the WARC records when a worker built them (in-process, the
-        writer thread builds them while this thread extracts the next page)."""
+        writer thread builds them while this thread extracts the next page).
+
+        The page is the outlet's that `outlet_for_url` gives it, as in `archiver fetch`: on a
+        host two outlets share, the one whose home path is the longest prefix of the URL."""
+        outlet = self.settings.outlet_for_url(page.final_url) or outlet
         options = await self._extract_options(outlet)
         if link.published is not None:  # the feed's or sitemap's date, for date_source "feed"
             options = dataclasses.replace(options, feed_published=link.published.isoformat())
@@ -463,15 +466,20 @@ class Crawler:
             self.frontier.finish(url, state, outcome.status, outcome.error)
         return outcome
 
-    def _settle_failure(self, url: str, exc: FetchError, count_attempt: bool = False) -> Outcome:
-        """Log a URL that could not be fetched (policy refusals are skips, not failures)."""
+    def _settle_failure(self, url: str, exc: FetchError, sent: bool) -> Outcome:
+        """Log a URL that could not be fetched (policy refusals are skips, not failures).
+
+        `sent`: its request went out (the attempt is counted). A transient failure before that
+        (robots.txt unreachable: the host is down) is this run's failure, not the page's: it
+        stays as it was, its attempts unspent, and is tried again next run. A permanent one
+        (robots.txt refuses it, an invalid URL) is settled as gone, no attempt spent either.
+        """
         assert self.pipeline is not None and self.store is not None
         with self.store.transaction():
-            if count_attempt:
-                self.frontier.start(url)
             outcome = self.pipeline.record_failure(url, exc)
-            state = "gone" if exc.permanent else "failed"
-            self.frontier.finish(url, state, outcome.status, exc.message)
+            if sent or exc.permanent:
+                state = "gone" if exc.permanent else "failed"
+                self.frontier.finish(url, state, outcome.status, exc.message)
         return outcome
 
 
@@ -490,9 +498,12 @@ class OutletDiscovery:
         self.settings = crawler.settings.crawl
         self.pattern = re.compile(outlet.article_pattern) if outlet.article_pattern else None
         self.links: list[Link] = []
-        self.unmatched: list[str] = []  # the outlet's links `article_pattern` turned away
+        self.unmatched: dict[str, None] = {}  # the outlet's links `article_pattern` turned away
         self.sources: list[SourceValidators] = []  # saved with the links, by `Crawler._plan`
         self.ok = 0  # sources read (or unchanged)
+        # Feeds, sitemaps and listings that answered 304: saved only when their links matched
+        # the pattern (or they had none), so they show the pattern still matches something.
+        self.unchanged = 0
         self.sitemaps_seen: set[str] = set()
 
     async def run(self) -> tuple[list[Link], bool]:
@@ -512,14 +523,16 @@ class OutletDiscovery:
         for url in guessed_sitemaps:  # WordPress core's first, then the common name
             if await self._sitemap(url, 0, guessed=True):
                 break
-        if self.unmatched and not self.links:
+        if self.unmatched and not self.links and not self.unchanged:
             # A pattern that matches none of what the outlet lists is most likely out of date
             # (the site changed its permalinks): a failure to fix, not nothing new to archive.
+            # Those sources' validators were not kept: every run reads them in full and fails
+            # again until the pattern is fixed (a 304 would pass for a quiet run).
             self._report(
                 outlet.url,
                 "outlet",
                 f"article_pattern matches none of the {len(self.unmatched)} links found "
-                f"(such as {self.unmatched[0]})",
+                f"(such as {next(iter(self.unmatched))})",
             )
         return self.links, self.ok > 0
 
@@ -537,7 +550,8 @@ class OutletDiscovery:
         # A dry run must see every link, and --refresh re-examines what is archived: both
         # read sources in full instead of conditionally.
         full = self._dry or self.crawler.options.refresh
-        headers = {} if full else await self.crawler.db(self.crawler.frontier.validators, url)
+        pattern, validators = self.outlet.article_pattern, self.crawler.frontier.validators
+        headers = {} if full else await self.crawler.db(validators, url, pattern)
         try:
             page = await self.fetcher.fetch(url, headers=headers, scope=self.outlet.owns)
         except FetchError as exc:
@@ -563,7 +577,8 @@ class OutletDiscovery:
         which saves them in the transaction that puts the links found into the frontier."""
         if not self._dry:
             etag, modified = page.header("etag"), page.header("last-modified")
-            self.sources.append(SourceValidators(page.url, etag, modified, links))
+            pattern = self.outlet.article_pattern
+            self.sources.append(SourceValidators(page.url, etag, modified, links, pattern))
 
     async def _unchanged_links(self, url: str) -> list[str]:
         return [] if self._dry else await self.crawler.db(self.crawler.frontier.saved_links, url)
@@ -580,8 +595,9 @@ class OutletDiscovery:
         if page is None:
             return [], False
         if page.status == 304:
+            # Saved: the feeds it announces, [] when it announces none (/feed/ was a guess).
             saved = await self._unchanged_links(home)
-            return saved, saved == [wordpress_feed(home)]
+            return (saved, False) if saved else ([wordpress_feed(home)], True)
         if not 200 <= page.status < 300:
             # Only an error when the home page is the outlet's one way in.
             if not (self.outlet.sitemaps or self.outlet.start_urls):
@@ -592,10 +608,8 @@ class OutletDiscovery:
             feeds = [u for u in feeds_in_html(html, page.final_url) if self.outlet.owns(u)]
         except DiscoveryError:
             feeds = []
-        guessed = not feeds
-        feeds = feeds or [wordpress_feed(home)]
         self._remember(page, feeds)
-        return feeds, guessed
+        return (feeds, False) if feeds else ([wordpress_feed(home)], True)
 
     async def _robots_sitemaps(self) -> list[str]:
         robots = await self.fetcher.robots_txt(self.outlet.url)
@@ -609,6 +623,7 @@ class OutletDiscovery:
             return
         if page.status == 304:
             self.ok += 1
+            self.unchanged += 1
             return
         if not 200 <= page.status < 300:
             if not (guessed and page.status in GONE_STATUSES):
@@ -622,8 +637,8 @@ class OutletDiscovery:
                 self._report(url, "feed", exc.message)
             return
         self.ok += 1
-        self._add(links)
-        self._remember(page)
+        if self._judged_by_pattern(*self._add(links)):
+            self._remember(page)
 
     async def _sitemap(self, url: str, depth: int, *, guessed: bool = False) -> bool:
         """Read a sitemap (following an index down to `sitemap_depth`); True if it was usable."""
@@ -635,7 +650,9 @@ class OutletDiscovery:
             return False
         if page.status == 304:
             self.ok += 1
-            await self._children([Link(u) for u in await self._unchanged_links(url)], depth)
+            saved = await self._unchanged_links(url)
+            self.unchanged += not saved  # a sitemap of articles, not an index of sitemaps
+            await self._children([Link(u) for u in saved], depth)
             return True
         if not 200 <= page.status < 300:
             if not (guessed and page.status in GONE_STATUSES):
@@ -653,8 +670,7 @@ class OutletDiscovery:
             children = [c for c in sitemap.children if self.outlet.owns(c.url)]
             self._remember(page, [c.url for c in children])
             await self._children(children, depth)
-        else:
-            self._add(list(sitemap.links))
+        elif self._judged_by_pattern(*self._add(list(sitemap.links))):
             self._remember(page)
         return True
 
@@ -666,43 +682,70 @@ class OutletDiscovery:
         await asyncio.gather(*(self._sitemap(c.url, depth + 1) for c in fresh))
 
     async def _listing(self, url: str) -> None:
-        """A listing page and up to `pagination_depth` pages after it."""
+        """A listing page and up to `pagination_depth` pages after it.
+
+        Page 1's validators are kept only when the whole chain was read: a 304 on it next time
+        skips the pages after it, so a later page that failed must be read again next run.
+        """
+        first: Page | None = None
+        mine = matched = 0
         current: str | None = url
-        for number in range(self.settings.pagination_depth + 1):
+        for _ in range(self.settings.pagination_depth + 1):
             if current is None:
-                return
+                break
             page = await self._get(current, "listing")
             if page is None:
                 return
             if page.status == 304:
                 self.ok += 1
+                self.unchanged += 1
                 return  # page 1 unchanged: the pages after it have not moved either
             if not 200 <= page.status < 300:
                 self._report(current, "listing", f"HTTP {page.status}")
                 return
             html, _ = decode_body(page.body, page.header("content-type"))
             try:
-                found = links_in_listing(html, page.final_url, self.pattern, self.outlet.owns)
                 following = next_listing_page(html, page.final_url, self.outlet.owns)
+                found = links_in_listing(html, page.final_url, None, self._mine)
             except DiscoveryError as exc:
                 self._report(current, "listing", exc.message)
                 return
             self.ok += 1
-            self._add([Link(u) for u in found])
-            if number == 0:
-                self._remember(page)
+            counts = self._add([Link(u) for u in found if u != following])
+            mine, matched = mine + counts[0], matched + counts[1]
+            first = first or page
             current = following if following != current else None
+        if first is not None and self._judged_by_pattern(mine, matched):
+            self._remember(first)
 
-    def _add(self, links: list[Link]) -> None:
-        """Keep the outlet's own links that match its `article_pattern`, whatever their source."""
+    def _mine(self, url: str) -> bool:
+        """Whether `url` is this outlet's: outlets sharing a host (sana.sy/ and sana.sy/en/)
+        split it by path, so each article belongs to one outlet and is fetched once a run."""
+        owner = self.crawler.settings.outlet_for_url(url)
+        return owner is not None and owner.name == self.outlet.name
+
+    def _add(self, links: list[Link]) -> tuple[int, int]:
+        """Keep the outlet's own links that match its `article_pattern`, whatever their source;
+        how many were the outlet's, and how many of those matched."""
         pattern = self.pattern
+        mine = matched = 0
         for link in links:
-            if not self.outlet.owns(link.url):
+            if not self._mine(link.url):
                 continue
+            mine += 1
             if pattern is None or pattern.search(link.url):
                 self.links.append(link)
+                matched += 1
             else:
-                self.unmatched.append(link.url)
+                self.unmatched.setdefault(link.url, None)
+        return mine, matched
+
+    @staticmethod
+    def _judged_by_pattern(mine: int, matched: int) -> bool:
+        """Whether a source's validators may be kept: not when the pattern turned all its links
+        away (most likely the permalinks changed), so it is read in full, and fails the
+        outlet, every run until the pattern is fixed; a 304 would pass for a quiet run."""
+        return matched > 0 or mine == 0
 
 
 def parse_since(value: str) -> datetime:

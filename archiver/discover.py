@@ -17,7 +17,15 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from urllib.parse import parse_qsl, urldefrag, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import (
+    SplitResult,
+    parse_qsl,
+    urldefrag,
+    urlencode,
+    urljoin,
+    urlsplit,
+    urlunsplit,
+)
 
 import feedparser
 from lxml import etree
@@ -332,7 +340,8 @@ def links_in_listing(
     html: str, url: str, pattern: re.Pattern[str] | None, owns: Callable[[str], bool]
 ) -> list[str]:
     """Same-outlet links (`owns`, e.g. `Outlet.owns`) on a listing page whose URL matches
-    `pattern` (every owned link when None)."""
+    `pattern` (every owned link when None). The listing's own pages (rel="next"/"prev",
+    `?page=N`, `/page/N/`) are never among them: they list articles, they are none."""
     tree = _html_tree(html, url)
     found: list[str] = []
     for anchor in tree.iter("a"):
@@ -341,6 +350,9 @@ def links_in_listing(
             continue
         absolute = _absolute(href, url)
         if not owns(absolute) or absolute == url:
+            continue
+        rel = (anchor.get("rel") or "").lower().split()
+        if "next" in rel or "prev" in rel or _same_listing(absolute, url):
             continue
         if pattern is not None and not pattern.search(absolute):
             continue
@@ -364,6 +376,21 @@ def next_listing_page(html: str, url: str, owns: Callable[[str], bool]) -> str |
         if href and _absolute(href, url) in guesses:
             return _absolute(href, url)
     return None
+
+
+def _same_listing(candidate: str, url: str) -> bool:
+    """Whether `candidate` is a page of the listing at `url`: the same path once `/page/N` is
+    taken off, and the same query once `page` is (`/news/?page=3`, `/news/page/3/` of `/news/`).
+    """
+    a, b = urlsplit(candidate), urlsplit(url)
+    if a.netloc.lower() != b.netloc.lower():
+        return False
+
+    def base(parts: SplitResult) -> tuple[str, list[tuple[str, str]]]:
+        query = [(k, v) for k, v in parse_qsl(parts.query, keep_blank_values=True) if k != "page"]
+        return _PAGE_PATH.sub("", parts.path).rstrip("/"), sorted(query)
+
+    return base(a) == base(b)
 
 
 def _page_guesses(url: str) -> Iterable[str]:

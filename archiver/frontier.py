@@ -7,7 +7,9 @@ while the URL waits for its host's turn), so a run killed mid-request still coun
 failed URL tried again is pending until settled: a pending URL out of attempts was cut off
 every time (`cut_off`). `validators` keeps the ETag and Last-Modified of feeds, sitemaps and
 listing pages for conditional requests on the next run; they are saved in the transaction that
-adds the links read from those documents (`add_many`), never before.
+adds the links read from those documents (`add_many`), never before, with the outlet's
+`article_pattern`: a 304 only says the document did not change, so after the pattern changes
+(links it turned away may match now, or none may) the document is read in full again.
 """
 
 from __future__ import annotations
@@ -40,9 +42,10 @@ CREATE TABLE IF NOT EXISTS validators (
     url TEXT PRIMARY KEY,                  -- a feed, sitemap or listing page
     etag TEXT,
     last_modified TEXT,
-    links TEXT,                            -- JSON list kept for a 304: a home page's feeds,
-                                           -- a sitemap index's children
-    checked_at TEXT NOT NULL
+    links TEXT,                            -- JSON list kept for a 304: the feeds a home page
+                                           -- announces ([]: none), a sitemap index's children
+    checked_at TEXT NOT NULL,
+    pattern TEXT                           -- the outlet's article_pattern when they were saved
 );
 """
 
@@ -56,7 +59,8 @@ class SourceValidators:
     url: str
     etag: str | None
     last_modified: str | None
-    links: list[str] | None = None  # a home page's feeds, a sitemap index's children
+    links: list[str] | None = None  # a home page's announced feeds, a sitemap index's children
+    pattern: str = ""  # the outlet's article_pattern the links were judged by
 
 
 @dataclass(frozen=True)
@@ -89,6 +93,14 @@ class Frontier:
     def __init__(self, conn: sqlite3.Connection) -> None:
         self.conn = conn
         self.conn.executescript(SCHEMA)
+        columns = {row[1] for row in conn.execute("PRAGMA table_info(validators)")}
+        if "pattern" not in columns:
+            # Validators from before the column say neither which pattern judged their links
+            # nor whether a home page's one feed was announced or guessed: dropped once, so
+            # the next run reads every source in full and saves them as they are now.
+            with Transaction(conn):
+                conn.execute("ALTER TABLE validators ADD COLUMN pattern TEXT")
+                conn.execute("DELETE FROM validators")
 
     def add(
         self,
@@ -107,7 +119,8 @@ class Frontier:
         sources: Iterable[SourceValidators] = (),
     ) -> dict[str, Entry]:
         """Record discovered (url, published, modified) in one transaction, keeping each URL's
-        first row (its dates fill in, never erase); the current entries, by url_key.
+        first row (its dates fill in, never erase; it moves to the outlet that found it, as one
+        URL belongs to one outlet, `Settings.outlet_for_url`); the current entries, by url_key.
 
         The validators of the `sources` the links were read from commit in the same
         transaction: a kill at any moment leaves either both or neither.
@@ -117,12 +130,15 @@ class Frontier:
             self.conn.executemany(
                 "INSERT INTO frontier (key, url, outlet, published, modified, discovered_at)"
                 " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(key) DO UPDATE SET"
+                " outlet = excluded.outlet,"
                 " published = COALESCE(excluded.published, published),"
                 " modified = COALESCE(excluded.modified, modified)",
                 rows,
             )
             for source in sources:
-                self.save_validators(source.url, source.etag, source.last_modified, source.links)
+                self.save_validators(
+                    source.url, source.etag, source.last_modified, source.links, source.pattern
+                )
         found: dict[str, Entry] = {}
         keys = list(dict.fromkeys(row[0] for row in rows))
         for start in range(0, len(keys), 500):  # SQLite caps the number of parameters
@@ -188,10 +204,13 @@ class Frontier:
 
     # -- validators for conditional requests
 
-    def validators(self, url: str) -> dict[str, str]:
-        """The If-None-Match / If-Modified-Since headers to send for a feed, sitemap or listing."""
+    def validators(self, url: str, pattern: str = "") -> dict[str, str]:
+        """The If-None-Match / If-Modified-Since headers to send for a feed, sitemap or listing
+        (none when its links were judged by another `article_pattern`: read it in full)."""
         row = self.conn.execute(
-            "SELECT etag, last_modified FROM validators WHERE url = ?", (url,)
+            "SELECT etag, last_modified FROM validators"
+            " WHERE url = ? AND COALESCE(pattern, '') = ?",
+            (url, pattern),
         ).fetchone()
         headers: dict[str, str] = {}
         if row and row[0]:
@@ -201,21 +220,27 @@ class Frontier:
         return headers
 
     def save_validators(
-        self, url: str, etag: str | None, last_modified: str | None, links: list[str] | None = None
+        self,
+        url: str,
+        etag: str | None,
+        last_modified: str | None,
+        links: list[str] | None = None,
+        pattern: str = "",
     ) -> None:
         """Remember a 200 response's validators, and the links to reuse when it answers 304."""
         with Transaction(self.conn):
             self.conn.execute(
-                "INSERT INTO validators (url, etag, last_modified, links, checked_at)"
-                " VALUES (?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
+                "INSERT INTO validators (url, etag, last_modified, links, checked_at, pattern)"
+                " VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET etag = excluded.etag,"
                 " last_modified = excluded.last_modified, links = excluded.links,"
-                " checked_at = excluded.checked_at",
+                " checked_at = excluded.checked_at, pattern = excluded.pattern",
                 (
                     url,
                     etag,
                     last_modified,
                     json.dumps(links) if links is not None else None,
                     _now(),
+                    pattern,
                 ),
             )
 

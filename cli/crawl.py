@@ -115,13 +115,13 @@ def command(
             pool.shutdown(cancel_futures=True)
         if store is not None:
             store.close()
-    if not app.quiet:
-        echo_err(summary.line())
     code = ExitCode.OK
     if summary.nothing_done:
         code = ExitCode.FATAL
     elif summary.counts["failed"] or summary.failed_outlets:
         code = ExitCode.PARTIAL
+    if not app.quiet or code != ExitCode.OK:  # -q: quiet unless something failed
+        echo_err(summary.line())
     click.get_current_context().exit(int(code))
 
 

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 import click
 
 from archiver.models import STATUSES, Article, Outcome
-from cli.exit import exit_code_for_statuses
+from cli.exit import ExitCode, exit_code_for_statuses
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -116,10 +116,12 @@ class Tally:
         return f"{command}: {', '.join(parts)} in {elapsed:.1f} s"
 
     def finish(self, command: str, *, quiet: bool) -> None:
-        """Print the summary (unless quiet) and exit: 3 when any item failed, else 0."""
-        if not quiet:
+        """Print the summary (with `quiet`, only when something failed) and exit: 3 when any
+        item failed, else 0."""
+        code = exit_code_for_statuses(self.counts)
+        if not quiet or code != ExitCode.OK:
             echo_err(self.summary(command))
-        click.get_current_context().exit(int(exit_code_for_statuses(self.counts)))
+        click.get_current_context().exit(int(code))
 
 
 def echo_err(message: str) -> None:

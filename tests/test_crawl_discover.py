@@ -341,3 +341,25 @@ def test_frontier_states_attempts_and_validators() -> None:
         url_key(BASE + "c")
     ]
     assert frontier.validators(BASE + "feed/") == {"If-None-Match": '"v2"'}
+
+
+@pytest.mark.parametrize(
+    ("listing", "href", "candidate"),
+    [
+        ("news/", "/news/?page=2", False),
+        ("news/", "/news/page/2/", False),
+        ("news/?page=2", "/news/", False),
+        ("news/?page=2", "/news/?page=3", False),
+        ("news/?cat=5", "/news/?cat=5&page=2", False),
+        ("news/?cat=5", "/news/?cat=6", True),  # another listing: the outlet's pattern decides
+        ("", "/?p=123", True),  # WordPress's plain permalinks under a home-page listing
+        ("", "/page/2/", False),
+        ("news/", "/news/12/story/", True),
+    ],
+)
+def test_a_listings_own_pages_are_not_article_links(
+    listing: str, href: str, candidate: bool
+) -> None:
+    html = f'<html><body><a href="{href}">x</a><a rel="next" href="/older">Older</a></body></html>'
+    found = links_in_listing(html, BASE + listing, None, lambda u: u.startswith(BASE))
+    assert found == ([BASE + href[1:]] if candidate else [])
