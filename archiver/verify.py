@@ -20,6 +20,7 @@ most of its words is a `sibling` (evidence that the texts belong to a templated 
 
 from __future__ import annotations
 
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -33,8 +34,8 @@ _SHINGLE = 3
 # "confirmed", "لم يؤكد" for "أكد").
 _NEGATION_REACH = 3
 # Words added or dropped in one run from which on they are a line of their own (a photo
-# caption, a teaser headline, an editor's sentence one copy kept and the other not), not a
-# template's slot ("and 14 others were wounded", "و 3 من عناصر الأمن العام"): no change.
+# caption, a teaser headline, an editor's sentence one copy kept and the other not), whose
+# numbers are not a template's slot ("and 14 others were wounded", "و 3 من عناصر الأمن العام").
 _PASSAGE = 8
 
 
@@ -198,12 +199,12 @@ def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Sub
     """The changes strictly inside the shared text of aligned `a` and `b`.
 
     Added headers, footers and dropped tails are what reposts do, so only what lies between
-    the first and the last equal stretch counts: each run of substituted, added or dropped
-    words between two equal stretches is one change (an editor's word, or a template's slot),
-    except a run of `_PASSAGE` or more words only one side has (a line of its own: a caption
-    or a teaser one copy kept). A number in only one side of a change (digits or a number word), a
-    negation added to a phrase, or more changes than `max_word_edits_per_1000` allows for
-    this length, marks different events.
+    the first and the last equal stretch counts. Each run of substituted words between two
+    equal stretches is one change (an editor's word, or a template's slot); words only one
+    side has are no change (a caption, a dropped "al-", a line one copy kept), unless they
+    negate a phrase or, fewer than `_PASSAGE` and no date, hold a count. A number in only one
+    side of a change (digits or a number word), a negation added to a phrase, or more changes
+    than `max_word_edits_per_1000` allows for this length, marks different events.
     """
     equal = _shared_stretches(a, b)
     allowed = int(len(a) * rules.max_word_edits_per_1000 / 1000)
@@ -217,8 +218,22 @@ def substitutions(a: Sequence[str], b: Sequence[str], rules: VerifyRules) -> Sub
         old, new = a[old_start:old_end], b[new_start:new_end]
         if not old and not new:
             continue
-        if not (old and new) and len(old) + len(new) >= _PASSAGE:
-            continue  # a line one side has and the other not: a caption, a teaser, a note
+        if not (old and new):
+            # Words only one side has are what reposts do (a caption, "File photo", a dropped
+            # "al-", a note): no change, unless they negate a phrase or add a count to a
+            # sentence, as a template's slot does ("و 3 من عناصر الأمن العام", "and 14 others
+            # were wounded"); a date ("(سانا، 4 آذار 2025)") or a line of its own is no count.
+            run = old or new
+            if _negates(old, new):
+                return Substitutions(False, True, word_edits, allowed, shared)
+            if (
+                rules.number_guard
+                and len(run) < _PASSAGE
+                and _numbers(run)
+                and not any(_is_date_word(w) for w in run)
+            ):
+                return Substitutions(True, False, word_edits, allowed, shared)
+            continue
         if rules.number_guard and _numbers(old) != _numbers(new):
             return Substitutions(True, False, word_edits, allowed, shared)
         if _negates(old, new):
@@ -279,6 +294,20 @@ def _joined_at_start(
         if side == "a" and b[b0:d0] == a[c0 - (d0 - b0) : c0]:
             return [(c0 - (d0 - b0), c1, b0, d1), *stretches[k + 1 :]]
     return None
+
+
+_YEAR = re.compile(r"(?:19|20)\d\d")
+# Month names as fingerprint tokens (folded, clitics off): Levantine, Egyptian and English.
+_MONTHS = frozenset(
+    "كانون شباط اذار نيسان ايار حزيران تموز اب ايلول تشرين يناير فبراير مارس ابريل مايو "
+    "يونيو يوليو اغسطس سبتمبر اكتوبر نوفمبر ديسمبر january february march april may june "
+    "july august september october november december jan feb mar apr jun jul aug sep sept "
+    "oct nov dec".split()
+)
+
+
+def _is_date_word(word: str) -> bool:
+    return word in _MONTHS or _YEAR.fullmatch(word) is not None
 
 
 def _numbers(words: Sequence[str]) -> list[str]:
