@@ -368,12 +368,32 @@ class Deduper:
                     canonical_tokens = tokenize(canonical.text) if canonical else ()
                 match = self._measure(member, canonical, canonical_tokens)
                 if match is None and method is None:
-                    # Not similar enough directly: it is in the cluster through another member.
-                    match = next(iter(pending.matches.values()))
+                    # Not similar enough directly: it is in the cluster through another
+                    # member, so its label is its own match with one (as a rebuild measures).
+                    match = self._through_member(member, pending)
                 if match is not None:
                     similarity, method = match.similarity, match.method
             targets[member.id] = (canonical_id, canonical_id, similarity, method)
         return targets
+
+    def _through_member(self, member: Article, pending: _Pending) -> Match | None:
+        """The best match of `member` with another member (those the new article matched
+        first, then its old cluster's, a bounded few); failing any, the weakest of the new
+        article's own matches (the chain's weakest link)."""
+        best: Match | None = None
+        others = [*pending.matches, *(m.id for m in pending.members if m.cluster == member.cluster)]
+        for other_id in list(dict.fromkeys(others))[:_LABEL_CANDIDATES]:
+            if other_id == member.id:
+                continue
+            other = self.store.get(other_id)
+            if other is None:
+                continue
+            match = self._measure(member, other, tokenize(other.text))
+            if match is not None and (best is None or match.similarity > best.similarity):
+                best = match
+        if best is None and pending.matches:
+            best = min(pending.matches.values(), key=lambda m: m.similarity)
+        return best
 
     def _measure(
         self, member: Article, canonical: Article | None, tokens: tuple[str, ...]
@@ -547,6 +567,11 @@ class _Regroup:
     old_keys: Fingerprint | None  # the old text's (index keys to remove), when near is on
     planned: dict[str, Article]  # the old cluster's other members, with their planned fields
     stored: dict[str, Target]  # and with the fields the index holds now
+
+
+# Members measured to label a former canonical that is no copy of the new one (a rare path:
+# each costs a verification).
+_LABEL_CANDIDATES = 20
 
 
 @dataclass(frozen=True)

@@ -534,3 +534,29 @@ def test_incremental_and_rebuild_agree_on_a_linked_copy(tmp_path: Path, copy_fir
     mirror = next(row for row in found["incremental"] if row[0] == "mirror")
     assert mirror[1:3] == (origin, origin) and mirror[4] == "url" and mirror[3] < 1.0
     assert found["rebuild"] == found["incremental"]
+
+
+def test_a_member_joined_through_another_is_labelled_by_a_real_match(store: Store) -> None:
+    # An update (one number changed near the end) came first; a cut copy of the story joins
+    # it, then the original arrives and takes over: the update is no copy of the original
+    # (the guard parts them), so its label is its real match in the cluster, not the
+    # original's exact match with some other member.
+    deduper = Deduper(store, SETTINGS)
+    text = story(11, "en", paragraphs=8)
+    paragraphs = text.split("\n\n")
+    # the sixth paragraph's first count goes up by one, past where the cut copy ends
+    sixth = paragraphs[5]
+    start = sixth.index("(") + 1
+    end = sixth.index(")", start)
+    paragraphs[5] = f"{sixth[:start]}{int(sixth[start:end]) + 1}{sixth[end:]}"
+    update = "\n\n".join(paragraphs)
+    cut = "\n\n".join(text.split("\n\n")[:4]) + "\n\nContinue reading at Barada Post ..."
+    add(store, deduper, article("update", update, published="2025-03-02T10:00:00+03:00"))
+    add(store, deduper, article("cut", cut, fetched_minutes=1, published=None))
+    add(store, deduper, article("copy", text, fetched_minutes=2, published=None))
+    add(store, deduper, article("orig", text, outlet="barada", fetched_minutes=3))
+    assert fields(store, "orig") == ("orig", None, None)
+    updated = store.get("update")
+    assert updated is not None and updated.cluster == "orig"
+    assert (updated.dedup_method, updated.similarity) != ("exact", 1.0)
+    assert updated.dedup_method == "contained"
