@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 
 from archiver.credits import is_credit_line
-from archiver.dates import is_date_line
+from archiver.dates import SEGMENT_SEPARATOR, is_date_line
 from archiver.models import Removal
 from archiver.normalize import fold, match_key
 
@@ -142,7 +142,7 @@ _PREFIXES: tuple[tuple[str, tuple[str, ...], tuple[str, ...], tuple[str, ...]], 
 # A call to join or follow a channel that opens with neither cue ("Join our WhatsApp channel",
 # "يمكنكم متابعة آخر الأخبار عبر قناتنا على تلغرام", "أرسل خبراً عبر واتساب: +90 …"): a
 # channel word and a call (a verb, a link or a phone number) with the reader or the outlet
-# addressed ("our", "now", "قناتنا", "يمكنكم", "الآن"). At the text's edge an English
+# addressed ("our", "قناتنا", "يمكنكم"; "الآن" after an opening call). At the text's edge an English
 # imperative opening the line is enough; Arabic call verbs are also past tenses ("انضم مئات
 # الشبان إلى قناة على تلغرام" joined), so they always need the address. News names channels
 # too ("كتب الناشط على حسابه في فيسبوك", "they would follow the convoy on Telegram").
@@ -399,13 +399,13 @@ def _line_reason(
             return "cue:comments"
         if words <= 20 and _is_copyright(line, folded, words, edge):
             return "cue:copyright"
-    if index >= total - 2 and words <= 15 and not (words > 8 and _is_sentence(line)):
+    if index >= total - 2 and words <= 15 and not (words > 8 and sentence):
         match = _TRUNCATION_RE.match(key)
         if (
             match is not None
             and _starts_with(key, match.group())
             # a pointer has no clause: "Continue reading the statement, the director said."
-            and not (_is_sentence(line) and re.search(r"[,،]", line))
+            and not (sentence and re.search(r"[,،]", line))
             and (match.group() != _WEAK_TRUNCATION or _POINTER.search(folded))
         ):
             return "cue:continue-reading"
@@ -618,16 +618,13 @@ def _is_teaser_date(line: str) -> bool:
     )
 
 
-_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
-
-
 def _is_link(line: str, links: frozenset[str]) -> bool:
     """Whether the line is a link's text (perhaps with a date or a label after it)."""
     key = match_key(line)
     if key in links:
         return True
     # "- <headline> - 4 آذار 2025": the headline between separators is the link
-    parts = _SEPARATOR.split(line.strip(" -–—|•·"))
+    parts = SEGMENT_SEPARATOR.split(line.strip(" -–—|•·"))
     if len(parts) > 1 and any(p.count(" ") >= 1 and match_key(p) in links for p in parts):
         return True
     for link in links:

@@ -84,6 +84,10 @@ _NUMERIC_YMD = re.compile(
 _NUMERIC_DMY = re.compile(
     rf"(?<!\d)(?P<a>\d{{1,2}})[-/.](?P<b>\d{{1,2}})[-/.](?P<y>\d{{4}})(?!\d){_TIME}"
 )
+# Every form of a full date, tried in this order.
+_FULL_DATES = (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY)
+# What parts a line into a date and a byline or category ("9 آذار 2025 - كتب: …").
+SEGMENT_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _DATE_LABEL = re.compile(
     r"^\W*(?:published|posted|updated|last updated|date|تاريخ النشر|نشر في|نشرت في|نشر بتاريخ"
@@ -182,7 +186,7 @@ def find_text_date(text: str, *, folded: bool = False) -> FoundDate | None:
     `folded=True` says `text` is already `normalize.fold`ed, so it is not folded again."""
     folded_text = text if folded else fold(text)
     best: tuple[int, FoundDate] | None = None
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY):
+    for pattern in _FULL_DATES:
         for match in pattern.finditer(folded_text):
             found = _from_match(match)
             if found is not None:
@@ -238,7 +242,7 @@ def _is_date_part(line: str) -> bool:
 
 def _first_full_date(line: str) -> re.Match[str] | None:
     best: re.Match[str] | None = None
-    for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY):
+    for pattern in _FULL_DATES:
         for match in pattern.finditer(line):
             if _from_match(match) is not None:
                 if best is None or match.start() < best.start():
@@ -480,7 +484,7 @@ def _written_in_a_sentence(guess: FoundDate, lines: list[str]) -> bool:
             continue
         if year_only or any(
             found.day == guess.day
-            for pattern in (_DAY_MONTH_YEAR, _MONTH_DAY_YEAR, _NUMERIC_YMD, _NUMERIC_DMY)
+            for pattern in _FULL_DATES
             for match in pattern.finditer(line)
             if (found := _from_match(match)) is not None
         ):
@@ -571,14 +575,11 @@ def _text_dates(meta: PageMeta, lines: list[str]) -> tuple[FoundDate | None, Fou
     return published, modified
 
 
-_SEGMENT_SEPARATOR = re.compile(r"\s+[-–—|•·]\s+")
-
-
 def _dated_segment(text: str) -> str | None:
     """The date of a line that sets it beside a byline or a category ("9 آذار 2025 - كتب: أحمد
     الحسن", "March 9, 2025 | By Lina Saleh", "05/10/2018 - Publicado por: … - Categoria: …"):
     the first or last of its short parts, when that part is a date line."""
-    parts = [part for part in _SEGMENT_SEPARATOR.split(text) if part.strip()]
+    parts = [part for part in SEGMENT_SEPARATOR.split(text) if part.strip()]
     if len(parts) < 2 or len(text.split()) > 20 or any(len(p.split()) > 6 for p in parts):
         return None
     return next((part for part in (parts[0], parts[-1]) if is_date_line(part)), None)

@@ -15,7 +15,7 @@ before the new text is decided, so members that were in only through its old tex
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from contextlib import nullcontext
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime
@@ -381,14 +381,14 @@ class Deduper:
         first, then its old cluster's, a bounded few); failing any, the weakest of the new
         article's own matches (the chain's weakest link)."""
         best: Match | None = None
+        full = self.store.get(member.id)
+        member_tokens = tokenize(full.text) if full else ()
         others = [*pending.matches, *(m.id for m in pending.members if m.cluster == member.cluster)]
         for other_id in list(dict.fromkeys(others))[:_LABEL_CANDIDATES]:
-            if other_id == member.id:
-                continue
-            other = self.store.get(other_id)
+            other = self.store.get(other_id) if full and other_id != member.id else None
             if other is None:
                 continue
-            match = self._measure(member, other, tokenize(other.text))
+            match = self._measure(member, other, tokenize(other.text), member_tokens)
             if match is not None and (best is None or match.similarity > best.similarity):
                 best = match
         if best is None and pending.matches:
@@ -396,13 +396,22 @@ class Deduper:
         return best
 
     def _measure(
-        self, member: Article, canonical: Article | None, tokens: tuple[str, ...]
+        self,
+        member: Article,
+        canonical: Article | None,
+        tokens: tuple[str, ...],
+        member_tokens: tuple[str, ...] | None = None,
     ) -> Match | None:
-        """How `member` matches the canonical directly, if it does."""
+        """How `member` matches the canonical directly, if it does (`member_tokens`: its text's
+        tokens, when the caller has them already)."""
         if canonical is not None and member.sha256 == canonical.sha256:
             return Match("exact", 1.0)
-        full = self.store.get(member.id)
-        return compare(tokenize(full.text), tokens, self.rules) if full else None
+        if member_tokens is None:
+            full = self.store.get(member.id)
+            if full is None:
+                return None
+            member_tokens = tokenize(full.text)
+        return compare(member_tokens, tokens, self.rules)
 
     # -- a replaced text -------------------------------------------------------------------
 
@@ -436,7 +445,7 @@ class Deduper:
         }
         return _Regroup(old_keys, planned, {m.id: _fields(m) for m in members})
 
-    def _plan(self, members: list[Article], *, exclude: str) -> dict[str, Target]:
+    def _plan(self, members: list[Article], *, exclude: str) -> Mapping[str, Target]:
         """Dedup fields for `members` (with their texts) clustered among themselves alone, by
         the rebuild's rules (`dedup_rebuild.plan_clusters`): exact groups, cross-site links,
         verified pairs, a canonical per cluster, each copy's shortest path to it."""
@@ -447,14 +456,13 @@ class Deduper:
         tokens = {i: tokenize(members[i].text) for i in sorted(set(group))}
         edges = self._edges(members, group, tokens, exclude=exclude)
         by_id = {m.id: m for m in members}
-        plan = plan_clusters(
+        return plan_clusters(
             [m.id for m in members],
             group,
             edges,
             lambda ids: [by_id[i] for i in ids],
             self.settings,
         )
-        return {i: target for i, target in plan.items()}
 
     def _edges(
         self,

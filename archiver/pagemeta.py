@@ -324,13 +324,12 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
                 if value:
                     meta.date_texts.append(value)
                 continue
-            hint = f"{element.get('class', '')} {element.get('id', '')}"
-            if hint != " " and _DATE_HINT.search(hint):
+            if _date_hinted(element):
                 text = _text(element)
                 if 4 <= len(text) <= 120:
                     meta.date_texts.append(text)
     for element in tree.iterfind(".//time"):
-        if _in_chrome(element) or any(_off_article(a) for a in element.iterancestors()):
+        if _elsewhere(element, itself=False):
             continue
         value = element.get("datetime") or _text(element)
         if value and value not in meta.date_texts:
@@ -343,14 +342,10 @@ def _read_date_elements(tree: Any, meta: PageMeta) -> None:
                 break
             if not isinstance(element.tag, str) or element.tag in ("script", "style"):
                 continue
-            hint = f"{element.get('class', '')} {element.get('id', '')}"
-            if hint == " " or not _DATE_HINT.search(hint):
+            if not _date_hinted(element):
                 continue
             text = _text(element)
-            if 4 <= len(text) <= 120 and not (
-                _in_chrome(element)
-                or any(_off_article(a) for a in (element, *element.iterancestors()))
-            ):
+            if 4 <= len(text) <= 120 and not _elsewhere(element):
                 meta.date_texts.append(text)
 
 
@@ -364,15 +359,11 @@ def _read_other_dates(tree: Any, meta: PageMeta) -> None:
             continue
         if element.tag == "time":
             values = [element.get("datetime") or "", _text(element)]
-        elif _DATE_HINT.search(f"{element.get('class', '')} {element.get('id', '')}"):
+        elif _date_hinted(element):
             values = [_text(element)]
         else:
             continue
-        if not (
-            _in_chrome(element)
-            or element.tag in ("aside", "nav")
-            or any(_off_article(a) for a in (element, *element.iterancestors()))
-        ):
+        if not (element.tag in ("aside", "nav") or _elsewhere(element)):
             continue
         meta.other_dates.extend(
             value for value in values if 4 <= len(value) <= 120 and value not in meta.date_texts
@@ -391,6 +382,21 @@ def _article_elements(region: Any) -> Any:
             continue
         yield element
         stack.extend(reversed(list(element)))
+
+
+def _date_hinted(element: Any) -> bool:
+    """Whether the element's class or id says it holds a date (`_DATE_HINT`)."""
+    hint = f"{element.get('class', '')} {element.get('id', '')}"
+    return hint != " " and _DATE_HINT.search(hint) is not None
+
+
+def _elsewhere(element: Any, *, itself: bool = True) -> bool:
+    """Whether the element is in the site's chrome or inside (or, with `itself`, is) a
+    container of other stories' or readers' dates."""
+    around = element.iterancestors()
+    return _in_chrome(element) or any(
+        _off_article(a) for a in ((element, *around) if itself else around)
+    )
 
 
 def _off_article(element: Any) -> bool:
@@ -414,9 +420,7 @@ def _read_year_texts(tree: Any, meta: PageMeta) -> None:
             if not _COPYRIGHT.search(text):
                 if len(meta.year_texts) >= _YEAR_TEXTS:
                     continue
-                if len(text.split()) < 6 and (
-                    _in_chrome(element) or any(_off_article(a) for a in element.iterancestors())
-                ):
+                if len(text.split()) < 6 and _elsewhere(element, itself=False):
                     continue
             meta.year_texts.append(" ".join(text.split())[:400])
 
